@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#if !defined(BK_INSIDE) && !defined(BK_COMPILATION)
+#error "Only <bouncekit/bouncekit.h> can be included directly."
+#endif
+
+#include <glib.h>
+#include <bouncekit/bk-export.h>
+
+G_BEGIN_DECLS
+
+/**
+ * BkRuleset:
+ *
+ * The compiled rules of one rules directory (see rules/README.md). Read-only
+ * once loaded, so one ruleset may be shared by analyzers in several threads.
+ */
+typedef struct _BkRuleset BkRuleset;
+
+BK_API BkRuleset *bk_ruleset_load_dir (const char *dir, GError **error);
+BK_API BkRuleset *bk_ruleset_ref (BkRuleset *rules);
+BK_API void bk_ruleset_unref (BkRuleset *rules);
+BK_API guint bk_ruleset_count (const BkRuleset *rules);
+BK_API guint bk_ruleset_count_formats (const BkRuleset *rules);
+BK_API const char *bk_ruleset_get_dir (const BkRuleset *rules);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkRuleset, bk_ruleset_unref)
+
+G_END_DECLS

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bk-classify - reason and class of one recipient.
+ *
+ * Evidence, strongest first: (1) the Action says it is no failure;
+ * (2) a `reason` rule matches the diagnostic; (3) the RFC 3463 status
+ * (exact code, then class.subject) in the table below; (4) the reply code;
+ * (5) the action (delayed -> expired). The class then comes from the
+ * reason (DESIGN's table) with two corrections: a delay is never hard, and
+ * a 4xx status or reply is never hard unless a text rule named the
+ * address dead. rcpt->rule names what decided, so `explain` can show it.
+ * Tables, not if-chains: add a row, not a branch.
+ */
+#include "bk-private.h"
+
+#include <string.h>
+
+typedef struct {
+  const char *code;     /* "5.1.1" exact, or "5.1" for the whole subject */
+  const char *reason;
+} StatusRow;
+
+/* RFC 3463 and the RFC 5248 registry, mapped to the reason vocabulary.
+ * Class 4 and 5 share a row unless their meaning differs. */
+static const StatusRow status_table[] = {
+  { "2.1.5", "delivered" },
+  { "2.0.0", "delivered" },
+  { "X.1.0", "userunknown" },
+  { "X.1.1", "userunknown" },
+  { "X.1.2", "hostunknown" },
+  { "X.1.3", "userunknown" },
+  { "X.1.4", "userunknown" },
+  { "X.1.5", "delivered" },
+  { "X.1.6", "hasmoved" },
+  { "X.1.7", "rejected" },
+  { "X.1.8", "rejected" },
+  { "X.1.9", "systemerror" },
+  { "X.1.10", "notaccept" },
+  { "X.2.0", "filtered" },
+  { "X.2.1", "suspend" },
+  { "X.2.2", "mailboxfull" },
+  { "X.2.3", "exceedlimit" },
+  { "X.2.4", "systemerror" },
+  { "X.3.0", "systemerror" },
+  { "X.3.1", "systemfull" },
+  { "X.3.2", "notaccept" },
+  { "X.3.3", "systemerror" },
+  { "X.3.4", "mesgtoobig" },
+  { "X.3.5", "systemerror" },
+  { "X.4.0", "networkerror" },
+  { "X.4.1", "networkerror" },
+  { "X.4.2", "networkerror" },
+  { "X.4.3", "systemerror" },
+  { "X.4.4", "hostunknown" },
+  { "X.4.5", "toomanyconn" },
+  { "X.4.6", "networkerror" },
+  { "X.4.7", "expired" },
+  { "X.5.0", "syntaxerror" },
+  { "X.5.1", "syntaxerror" },
+  { "X.5.2", "syntaxerror" },
+  { "X.5.3", "exceedlimit" },
+  { "X.5.4", "syntaxerror" },
+  { "X.5.5", "syntaxerror" },
+  { "X.5.6", "syntaxerror" },
+  { "X.6.0", "contenterror" },
+  { "X.6.1", "contenterror" },
+  { "X.6.2", "contenterror" },
+  { "X.6.3", "contenterror" },
+  { "X.6.4", "contenterror" },
+  { "X.6.5", "contenterror" },
+  { "X.6.6", "contenterror" },
+  { "X.6.7", "contenterror" },
+  { "X.6.8", "contenterror" },
+  { "X.6.9", "contenterror" },
+  { "X.6.10", "contenterror" },
+  { "X.7.0", "securityerror" },
+  { "X.7.1", "securityerror" },
+  { "X.7.2", "securityerror" },
+  { "X.7.3", "securityerror" },
+  { "X.7.4", "securityerror" },
+  { "X.7.5", "securityerror" },
+  { "X.7.6", "securityerror" },
+  { "X.7.7", "securityerror" },
+  { "X.7.8", "securityerror" },
+  { "X.7.9", "securityerror" },
+  { "X.7.10", "securityerror" },
+  { "X.7.11", "securityerror" },
+  { "X.7.12", "securityerror" },
+  { "X.7.13", "suspend" },
+  { "X.7.14", "securityerror" },
+  { "X.7.15", "securityerror" },
+  { "X.7.16", "securityerror" },
+  { "X.7.17", "hasmoved" },
+  { "X.7.18", "hasmoved" },
+  { "X.7.19", "hasmoved" },
+  { "X.7.20", "authfailure" },
+  { "X.7.21", "authfailure" },
+  { "X.7.22", "authfailure" },
+  { "X.7.23", "authfailure" },
+  { "X.7.24", "authfailure" },
+  { "X.7.25", "requireptr" },
+  { "X.7.26", "authfailure" },
+  { "X.7.27", "notaccept" },
+  { "X.7.28", "blocked" },
+  { "X.7.29", "authfailure" },
+  { "X.7.30", "authfailure" },
+  { "X.7.32", "authfailure" },
+  /* whole subjects, when the detail is not listed */
+  { "X.1", "userunknown" },
+  { "X.2", "mailboxfull" },
+  { "X.3", "systemerror" },
+  { "X.4", "networkerror" },
+  { "X.5", "syntaxerror" },
+  { "X.6", "contenterror" },
+  { "X.7", "securityerror" },
+};
+
+/* Reply codes (RFC 5321, RFC 7504) that say enough on their own. */
+static const struct { const char *reply; const char *reason; } reply_table[] = {
+  { "421", "blocked" },      /* service not available, closing: mostly throttling */
+  { "450", "systemerror" },
+  { "451", "systemerror" },
+  { "452", "mailboxfull" },
+  { "521", "notaccept" },
+  { "552", "mailboxfull" },
+  { "553", "userunknown" },
+  { "556", "notaccept" },
+};
+
+static const struct { const char *reason; BkBounceClass klass; } class_table[] = {
+  { "userunknown", BK_BOUNCE_CLASS_HARD },
+  { "hostunknown", BK_BOUNCE_CLASS_HARD },
+  { "hasmoved", BK_BOUNCE_CLASS_HARD },
+  { "notaccept", BK_BOUNCE_CLASS_HARD },
+  { "blocked", BK_BOUNCE_CLASS_POLICY },
+  { "spamdetected", BK_BOUNCE_CLASS_POLICY },
+  { "policyviolation", BK_BOUNCE_CLASS_POLICY },
+  { "rejected", BK_BOUNCE_CLASS_POLICY },
+  { "norelaying", BK_BOUNCE_CLASS_POLICY },
+  { "securityerror", BK_BOUNCE_CLASS_POLICY },
+  { "virusdetected", BK_BOUNCE_CLASS_POLICY },
+  { "authfailure", BK_BOUNCE_CLASS_POLICY },
+  { "badreputation", BK_BOUNCE_CLASS_POLICY },
+  { "requireptr", BK_BOUNCE_CLASS_POLICY },
+  { "notcompliantrfc", BK_BOUNCE_CLASS_POLICY },
+  { "contenterror", BK_BOUNCE_CLASS_POLICY },
+  { "filtered", BK_BOUNCE_CLASS_POLICY },
+  { "failedstarttls", BK_BOUNCE_CLASS_POLICY },
+  { "delivered", BK_BOUNCE_CLASS_NONE },
+  { "vacation", BK_BOUNCE_CLASS_NONE },
+  { "feedback", BK_BOUNCE_CLASS_NONE },
+};
+
+/* bk_reason_class - DESIGN's class of @reason; unknown reasons are soft */
+BkBounceClass
+bk_reason_class (const char *reason)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (class_table); i++)
+    if (g_strcmp0 (class_table[i].reason, reason) == 0)
+      return class_table[i].klass;
+  return BK_BOUNCE_CLASS_SOFT;
+}
+
+/* bk_status_reason - the table's reason for @status, or NULL */
+const char *
+bk_status_reason (const char *status)
+{
+  if (!bk_status_valid (status))
+    return NULL;
+  const char *rest = status + 1;           /* ".1.1" */
+  const char *last_dot = strrchr (status, '.');
+  for (guint i = 0; i < G_N_ELEMENTS (status_table); i++)
+    {
+      const char *code = status_table[i].code;
+      if (code[0] == 'X')
+        {
+          if (status[0] == '2')
+            continue;
+          if (strlen (code) > 3 && strcmp (code + 1, rest) == 0)
+            return status_table[i].reason;
+          /* subject rows "X.1" */
+          if (strlen (code) == 3 && strncmp (code + 1, rest, last_dot - rest) == 0
+              && (gsize) (last_dot - rest) == strlen (code + 1))
+            return status_table[i].reason;
+        }
+      else if (strcmp (code, status) == 0)
+        return status_table[i].reason;
+    }
+  return NULL;
+}
+
+static const char *
+reply_reason (const char *reply)
+{
+  for (guint i = 0; reply && i < G_N_ELEMENTS (reply_table); i++)
+    if (strcmp (reply_table[i].reply, reply) == 0)
+      return reply_table[i].reason;
+  return NULL;
+}
+
+static gboolean
+is_generic_status (const char *status)
+{
+  /* X.0.0 says only "failed" or "retrying" */
+  return status && (g_str_has_suffix (status, ".0.0"));
+}
+
+static void
+decide (BkRecipient *rcpt, const char *reason, char *rule)
+{
+  g_free (rcpt->reason);
+  rcpt->reason = g_strdup (reason);
+  g_free (rcpt->rule);
+  rcpt->rule = rule;
+}
+
+/**
+ * bk_classify:
+ * @rcpt: a recipient with action, status, reply_code and diagnostic set
+ *
+ * Sets rcpt->reason, rcpt->klass and rcpt->rule.
+ */
+void
+bk_classify (BkScanner *scanner, const BkRuleset *rules, BkRecipient *rcpt)
+{
+  gboolean from_text = FALSE;
+  const char *action = rcpt->action;
+
+  if (rcpt->reason && g_strcmp0 (rcpt->reason, "feedback") != 0 && g_strcmp0 (rcpt->reason, "vacation") != 0)
+    g_clear_pointer (&rcpt->reason, g_free);
+
+  if (rcpt->reason)
+    ;   /* feedback and vacation are decided by the report kind */
+  else if (g_strcmp0 (action, "delivered") == 0 || g_strcmp0 (action, "relayed") == 0
+           || g_strcmp0 (action, "expanded") == 0)
+    decide (rcpt, "delivered", g_strdup_printf ("action:%s", action));
+  else
+    {
+      if (rcpt->diagnostic)
+        {
+          gsize len = strlen (rcpt->diagnostic);
+          for (guint i = 0; i < rules->reasons->len; i++)
+            {
+              const BkRule *rule = g_ptr_array_index (rules->reasons, i);
+              if (bk_scanner_match (scanner, rule, rcpt->diagnostic, len))
+                {
+                  decide (rcpt, rule->reason, g_strdup_printf ("reason:%s", rule->id));
+                  from_text = TRUE;
+                  break;
+                }
+            }
+        }
+      const char *r;
+      if (rcpt->reason == NULL && rcpt->status && !is_generic_status (rcpt->status)
+          && (r = bk_status_reason (rcpt->status)))
+        decide (rcpt, r, g_strdup_printf ("status:%s", rcpt->status));
+      if (rcpt->reason == NULL && (r = reply_reason (rcpt->reply_code)))
+        decide (rcpt, r, g_strdup_printf ("reply:%s", rcpt->reply_code));
+      if (rcpt->reason == NULL && g_strcmp0 (action, "delayed") == 0)
+        decide (rcpt, "expired", g_strdup ("action:delayed"));
+      if (rcpt->reason == NULL)
+        decide (rcpt, (rcpt->status || rcpt->reply_code) ? "onhold" : "undefined",
+                g_strdup ("default"));
+    }
+
+  BkBounceClass klass = bk_reason_class (rcpt->reason);
+  gboolean temporary = g_strcmp0 (action, "delayed") == 0
+                       || (rcpt->status && rcpt->status[0] == '4')
+                       || (!rcpt->status && rcpt->reply_code && rcpt->reply_code[0] == '4');
+  if (klass == BK_BOUNCE_CLASS_HARD && temporary
+      && (!from_text || g_strcmp0 (action, "delayed") == 0))
+    klass = BK_BOUNCE_CLASS_SOFT;
+  if (klass == BK_BOUNCE_CLASS_HARD && g_strcmp0 (rcpt->reason, "notaccept") == 0 && temporary)
+    klass = BK_BOUNCE_CLASS_SOFT;
+  rcpt->klass = klass;
+}

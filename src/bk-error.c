@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* Error domains and enum names of the public API. */
+#include "bk-private.h"
+
+G_DEFINE_QUARK (bk-rules-error-quark, bk_rules_error)
+G_DEFINE_QUARK (bk-input-error-quark, bk_input_error)
+
+/**
+ * bk_bounce_class_to_string:
+ * @klass: a #BkBounceClass
+ *
+ * Returns: (transfer none): "hard", "soft", "policy" or "none"
+ */
+const char *
+bk_bounce_class_to_string (BkBounceClass klass)
+{
+  switch (klass)
+    {
+    case BK_BOUNCE_CLASS_HARD: return "hard";
+    case BK_BOUNCE_CLASS_SOFT: return "soft";
+    case BK_BOUNCE_CLASS_POLICY: return "policy";
+    case BK_BOUNCE_CLASS_NONE:
+    default: return "none";
+    }
+}
+
+/**
+ * bk_report_kind_to_string:
+ * @kind: a #BkReportKind
+ *
+ * Returns: (transfer none): "dsn", "text", "feedback", "autoreply", "mdn" or "none"
+ */
+const char *
+bk_report_kind_to_string (BkReportKind kind)
+{
+  switch (kind)
+    {
+    case BK_REPORT_KIND_DSN: return "dsn";
+    case BK_REPORT_KIND_TEXT: return "text";
+    case BK_REPORT_KIND_FEEDBACK: return "feedback";
+    case BK_REPORT_KIND_AUTOREPLY: return "autoreply";
+    case BK_REPORT_KIND_MDN: return "mdn";
+    case BK_REPORT_KIND_NONE:
+    default: return "none";
+    }
+}

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bk-freetext - the generic engine that runs `format` stanzas (see
+ * rules/README.md) over a bounce's human-readable text.
+ *
+ * Input: the bounce message (for From, Subject and header fields) and its
+ * text, UTF-8 with LF line ends, at most BK_MAX_TEXT_BYTES. Formats are
+ * tried in rule load order; the first detected format that yields a
+ * recipient decides. Per format: cut the section with begin/end, then read
+ * it line by line — a recipient line opens a block, the lines after it are
+ * its diagnostic (filtered by `diag`, minus `skip`), lines before the first
+ * recipient form the preamble. The same address twice is one recipient.
+ * Output: a BkTextResult owning copies of everything; no pointers into the
+ * input. Does not classify: codes and reasons come later, from the
+ * diagnostics collected here.
+ */
+#include "bk-private.h"
+
+#include <string.h>
+
+static void
+text_recipient_free (BkTextRecipient *r)
+{
+  g_free (r->address);
+  g_string_free (r->diag, TRUE);
+  g_free (r);
+}
+
+void
+bk_text_result_free (BkTextResult *res)
+{
+  if (res == NULL)
+    return;
+  g_ptr_array_unref (res->recipients);
+  g_free (res->preamble);
+  g_free (res->returned);
+  g_free (res);
+}
+
+/* bk_text_result_find - the recipient @address (case-insensitive), or NULL */
+BkTextRecipient *
+bk_text_result_find (BkTextResult *res, const char *address)
+{
+  for (guint i = 0; res && address && i < res->recipients->len; i++)
+    {
+      BkTextRecipient *r = g_ptr_array_index (res->recipients, i);
+      if (g_ascii_strcasecmp (r->address, address) == 0)
+        return r;
+    }
+  return NULL;
+}
+
+/* bk_field_match - does @rule match its field of the bounce? */
+gboolean
+bk_field_match (BkScanner *scanner, const BkRule *rule, const BkTextInput *in)
+{
+  GMimeObject *obj = GMIME_OBJECT (in->message);
+  switch (rule->field)
+    {
+    case BK_FIELD_BODY:
+      return in->text && bk_scanner_match (scanner, rule, in->text, strlen (in->text));
+    case BK_FIELD_FROM:
+    case BK_FIELD_SUBJECT:
+    case BK_FIELD_HEADER:
+      {
+        const char *name = rule->field == BK_FIELD_FROM ? "From"
+                           : rule->field == BK_FIELD_SUBJECT ? "Subject" : rule->header;
+        g_autofree char *value = bk_mime_header (obj, name);
+        return value && bk_scanner_match (scanner, rule, value, strlen (value));
+      }
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+any_line_match (BkScanner *scanner, GPtrArray *rules, const char *line, gsize len,
+                const BkRule **out_rule)
+{
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const BkRule *rule = g_ptr_array_index (rules, i);
+      if (bk_scanner_match (scanner, rule, line, len))
+        {
+          if (out_rule)
+            *out_rule = rule;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+format_detected (BkScanner *scanner, const BkFormat *fmt, const BkTextInput *in)
+{
+  gboolean hit = FALSE;
+  for (guint i = 0; i < fmt->match->len && !hit; i++)
+    hit = bk_field_match (scanner, g_ptr_array_index (fmt->match, i), in);
+  for (guint i = 0; i < fmt->require->len && hit; i++)
+    hit = bk_field_match (scanner, g_ptr_array_index (fmt->require, i), in);
+  return hit;
+}
+
+static void
+append_diag (GString *diag, const char *text)
+{
+  if (text == NULL || *text == '\0' || diag->len >= BK_MAX_DIAG_BYTES)
+    return;
+  if (diag->len)
+    g_string_append_c (diag, ' ');
+  g_string_append_len (diag, text, MIN (strlen (text), BK_MAX_DIAG_BYTES - diag->len));
+}
+
+static BkTextRecipient *
+add_recipient (BkTextResult *res, const char *raw)
+{
+  g_autofree char *addr = bk_text_clean_address (raw);
+  if (addr == NULL || strchr (addr, '@') == NULL)
+    return NULL;
+  BkTextRecipient *r = bk_text_result_find (res, addr);
+  if (r)
+    return r;
+  if (res->recipients->len >= BK_MAX_RECIPIENTS)
+    return NULL;
+  r = g_new0 (BkTextRecipient, 1);
+  r->address = g_steal_pointer (&addr);
+  r->diag = g_string_new (NULL);
+  g_ptr_array_add (res->recipients, r);
+  return r;
+}
+
+/* run_format - read @fmt's section of @text into @res */
+static void
+run_format (BkScanner *scanner, const BkFormat *fmt, const char *text, BkTextResult *res)
+{
+  g_autofree char *copy = g_strdup (text);
+  GString *preamble = g_string_new (NULL);
+  BkTextRecipient *cur = NULL;
+  gboolean in_section = fmt->begin->len == 0;
+  char *next = NULL;
+
+  for (char *line = copy; line; line = next)
+    {
+      char *nl = strchr (line, '\n');
+      next = nl ? nl + 1 : NULL;
+      if (nl)
+        *nl = '\0';
+      gsize len = strlen (line);
+
+      if (!in_section)
+        {
+          if (any_line_match (scanner, fmt->begin, line, len, NULL))
+            in_section = TRUE;
+          continue;
+        }
+      if (any_line_match (scanner, fmt->end, line, len, NULL))
+        {
+          /* the returned message, if any, follows the end line */
+          if (next && res->returned == NULL)
+            res->returned = g_strdup (text + (next - copy));
+          break;
+        }
+      if (any_line_match (scanner, fmt->skip, line, len, NULL))
+        continue;
+      const BkRule *rule = NULL;
+      if (any_line_match (scanner, fmt->recipient, line, len, &rule))
+        {
+          g_autofree char *addr = bk_scanner_group (scanner, line, rule->group_addr);
+          g_autofree char *diag = bk_scanner_group (scanner, line, rule->group_diag);
+          BkTextRecipient *r = add_recipient (res, addr);
+          if (r)
+            {
+              cur = r;
+              append_diag (cur->diag, diag);
+              continue;
+            }
+        }
+      g_strstrip (line);
+      if (*line == '\0')
+        continue;
+      GString *dest = cur ? cur->diag : preamble;
+      if (fmt->diag->len == 0)
+        append_diag (dest, line);
+      else if (any_line_match (scanner, fmt->diag, line, strlen (line), &rule))
+        {
+          g_autofree char *part = bk_scanner_group (scanner, line, rule->group_diag);
+          append_diag (dest, part ? part : line);
+        }
+    }
+  if (preamble->len)
+    res->preamble = bk_text_one_line (preamble->str, BK_MAX_DIAG_BYTES);
+  g_string_free (preamble, TRUE);
+}
+
+/**
+ * bk_freetext_scan:
+ *
+ * Returns: (transfer full): the result; res->format is NULL when no format
+ *   yielded a recipient, res->detected when none matched at all
+ */
+BkTextResult *
+bk_freetext_scan (BkScanner *scanner, const BkRuleset *rules, const BkTextInput *in)
+{
+  BkTextResult *res = g_new0 (BkTextResult, 1);
+  res->recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) text_recipient_free);
+
+  for (guint i = 0; i < rules->formats->len; i++)
+    {
+      const BkFormat *fmt = g_ptr_array_index (rules->formats, i);
+      if (!format_detected (scanner, fmt, in))
+        continue;
+      if (res->detected == NULL)
+        res->detected = fmt;
+      for (guint j = 0; j < fmt->delayed->len && !res->delayed; j++)
+        res->delayed = bk_field_match (scanner, g_ptr_array_index (fmt->delayed, j), in);
+      if (fmt->recipient->len == 0 || in->text == NULL)
+        continue;
+      run_format (scanner, fmt, in->text, res);
+      if (res->recipients->len > 0)
+        {
+          res->format = fmt;
+          /* the delay flag belongs to the deciding format */
+          res->delayed = FALSE;
+          for (guint j = 0; j < fmt->delayed->len && !res->delayed; j++)
+            res->delayed = bk_field_match (scanner, g_ptr_array_index (fmt->delayed, j), in);
+          break;
+        }
+      g_clear_pointer (&res->preamble, g_free);
+      g_clear_pointer (&res->returned, g_free);
+    }
+  return res;
+}

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bk-mime - walk a parsed message and pick out what the analysis reads:
+ * the delivery-status part(s), the feedback-report part, whether a
+ * disposition notification is present, the human-readable text, and the
+ * returned message (message/rfc822, message/global) or its headers
+ * (text/rfc822-headers, message/global-headers).
+ *
+ * GMime did the MIME parsing and decodes transfer encodings and charsets;
+ * no regex runs here. The returned message is not descended into (its
+ * text is the sender's, not the bounce's); attachments that are not text
+ * are never decoded. Limits: BK_MAX_MIME_DEPTH levels, BK_MAX_MIME_PARTS
+ * leaves, BK_MAX_TEXT_BYTES of text, BK_MAX_DSN_BYTES of report fields.
+ * HTML is used only when the message has no text/plain part.
+ */
+#include "bk-private.h"
+
+#include <string.h>
+
+typedef struct {
+  BkParts *parts;
+  GString *html;
+  guint leaves;
+} Walk;
+
+void
+bk_parts_free (BkParts *parts)
+{
+  if (parts == NULL)
+    return;
+  g_string_free (parts->dsn, TRUE);
+  g_string_free (parts->feedback, TRUE);
+  g_string_free (parts->text, TRUE);
+  g_clear_object (&parts->returned);
+  g_free (parts->returned_headers);
+  g_free (parts);
+}
+
+/* part_bytes - the decoded (transfer encoding removed) content of @part,
+ * at most @max bytes, NUL-terminated, not charset-converted */
+static GByteArray *
+part_bytes (GMimePart *part, gsize max)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content (part);
+  if (content == NULL)
+    return NULL;
+  GByteArray *bytes = g_byte_array_new ();
+  g_autoptr (GMimeStream) mem = g_mime_stream_mem_new_with_byte_array (bytes);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+  g_mime_data_wrapper_write_to_stream (content, mem);
+  if (bytes->len > max)
+    g_byte_array_set_size (bytes, max);
+  g_byte_array_append (bytes, (const guint8 *) "", 1);
+  return bytes;
+}
+
+/* part_text - @part as UTF-8 text: charset converted by GMime for text
+ * parts, validated (invalid bytes replaced) for the rest */
+static char *
+part_text (GMimePart *part, gsize max)
+{
+  if (GMIME_IS_TEXT_PART (part))
+    {
+      char *text = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
+      if (text && strlen (text) > max)
+        text[max] = '\0';
+      if (text && !g_utf8_validate (text, -1, NULL))
+        {
+          char *valid = g_utf8_make_valid (text, -1);
+          g_free (text);
+          text = valid;
+        }
+      return text;
+    }
+  g_autoptr (GByteArray) bytes = part_bytes (part, max);
+  if (bytes == NULL)
+    return NULL;
+  return g_utf8_make_valid ((const char *) bytes->data, -1);
+}
+
+static void
+append_text (GString *dest, const char *text)
+{
+  if (text == NULL || dest->len >= BK_MAX_TEXT_BYTES)
+    return;
+  g_autofree char *norm = bk_text_normalize_newlines (text, strlen (text));
+  gsize room = BK_MAX_TEXT_BYTES - dest->len;
+  if (dest->len && dest->str[dest->len - 1] != '\n')
+    g_string_append_c (dest, '\n');
+  g_string_append_len (dest, norm, MIN (strlen (norm), room));
+}
+
+static void
+walk (Walk *w, GMimeObject *obj, guint depth)
+{
+  if (obj == NULL || depth > BK_MAX_MIME_DEPTH || w->leaves > BK_MAX_MIME_PARTS)
+    return;
+  GMimeContentType *ct = g_mime_object_get_content_type (obj);
+  const char *type = ct ? g_mime_content_type_get_media_type (ct) : "text";
+  const char *sub = ct ? g_mime_content_type_get_media_subtype (ct) : "plain";
+  if (type == NULL) type = "text";
+  if (sub == NULL) sub = "plain";
+
+  if (GMIME_IS_MULTIPART (obj))
+    {
+      GMimeMultipart *mp = GMIME_MULTIPART (obj);
+      if (g_ascii_strcasecmp (sub, "report") == 0)
+        w->parts->is_report = TRUE;
+      int n = g_mime_multipart_get_count (mp);
+      for (int i = 0; i < n; i++)
+        walk (w, g_mime_multipart_get_part (mp, i), depth + 1);
+      return;
+    }
+  w->leaves++;
+  if (GMIME_IS_MESSAGE_PART (obj))
+    {
+      GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
+      if (inner && w->parts->returned == NULL)
+        w->parts->returned = g_object_ref (GMIME_OBJECT (inner));
+      return;
+    }
+  if (!GMIME_IS_PART (obj))
+    return;
+  GMimePart *part = GMIME_PART (obj);
+
+  if (g_ascii_strcasecmp (type, "message") == 0)
+    {
+      if (g_ascii_strcasecmp (sub, "delivery-status") == 0
+          || g_ascii_strcasecmp (sub, "global-delivery-status") == 0
+          || g_ascii_strcasecmp (sub, "xdelivery-status") == 0)
+        {
+          g_autofree char *t = part_text (part, BK_MAX_DSN_BYTES);
+          w->parts->has_dsn = TRUE;
+          if (t && w->parts->dsn->len < BK_MAX_DSN_BYTES)
+            {
+              g_string_append (w->parts->dsn, t);
+              g_string_append (w->parts->dsn, "\n\n");
+            }
+        }
+      else if (g_ascii_strcasecmp (sub, "feedback-report") == 0)
+        {
+          g_autofree char *t = part_text (part, BK_MAX_DSN_BYTES);
+          w->parts->has_feedback = TRUE;
+          if (t)
+            g_string_append (w->parts->feedback, t);
+        }
+      else if (g_ascii_strcasecmp (sub, "disposition-notification") == 0
+               || g_ascii_strcasecmp (sub, "global-disposition-notification") == 0)
+        w->parts->has_mdn = TRUE;
+      else if (g_ascii_strcasecmp (sub, "global-headers") == 0 || g_ascii_strcasecmp (sub, "rfc822-headers") == 0
+               || g_ascii_strcasecmp (sub, "rfc822") == 0 || g_ascii_strcasecmp (sub, "global") == 0)
+        {
+          if (w->parts->returned_headers == NULL)
+            w->parts->returned_headers = part_text (part, BK_MAX_TEXT_BYTES);
+        }
+      return;
+    }
+  if (g_ascii_strcasecmp (type, "text") != 0)
+    return;
+  if (g_ascii_strcasecmp (sub, "rfc822-headers") == 0 || g_ascii_strcasecmp (sub, "rfc822-header") == 0)
+    {
+      if (w->parts->returned_headers == NULL)
+        w->parts->returned_headers = part_text (part, BK_MAX_TEXT_BYTES);
+      return;
+    }
+  if (g_ascii_strcasecmp (sub, "html") == 0)
+    {
+      if (w->html->len < BK_MAX_TEXT_BYTES)
+        {
+          g_autofree char *t = part_text (part, BK_MAX_TEXT_BYTES);
+          g_autofree char *plain = bk_text_from_html (t);
+          append_text (w->html, plain);
+        }
+      return;
+    }
+  /* text/plain and unknown text subtypes are human-readable report text */
+  if (w->parts->text->len < BK_MAX_TEXT_BYTES)
+    {
+      g_autofree char *t = part_text (part, BK_MAX_TEXT_BYTES);
+      append_text (w->parts->text, t);
+    }
+}
+
+/**
+ * bk_mime_collect:
+ * @message: a parsed message
+ *
+ * Returns: (transfer full): the parts the analysis reads
+ */
+BkParts *
+bk_mime_collect (GMimeMessage *message)
+{
+  Walk w = { 0 };
+  w.parts = g_new0 (BkParts, 1);
+  w.parts->dsn = g_string_new (NULL);
+  w.parts->feedback = g_string_new (NULL);
+  w.parts->text = g_string_new (NULL);
+  w.html = g_string_new (NULL);
+  walk (&w, g_mime_message_get_mime_part (message), 0);
+  if (w.parts->text->len == 0 && w.html->len > 0)
+    g_string_append_len (w.parts->text, w.html->str, w.html->len);
+  g_string_free (w.html, TRUE);
+  return w.parts;
+}
+
+/* bk_mime_header - decoded value of header @name of @object, or NULL */
+char *
+bk_mime_header (GMimeObject *object, const char *name)
+{
+  if (object == NULL)
+    return NULL;
+  GMimeHeaderList *headers = g_mime_object_get_header_list (object);
+  GMimeHeader *h = headers ? g_mime_header_list_get_header (headers, name) : NULL;
+  if (h == NULL)
+    return NULL;
+  const char *v = g_mime_header_get_value (h);
+  if (v == NULL)
+    return NULL;
+  char *one = bk_text_one_line (v, 4096);
+  if (one && !g_utf8_validate (one, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (one, -1);
+      g_free (one);
+      one = valid;
+    }
+  return one;
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal declarations shared by the library's modules and its tests. */
+#pragma once
+
+#include "config.h"
+
+#ifndef BK_COMPILATION
+#define BK_COMPILATION
+#endif
+#include <bouncekit/bouncekit.h>
+#include <pcre2.h>
+
+G_BEGIN_DECLS
+
+/* Limits. Each bounds time or memory on hostile input. */
+#define BK_MAX_MIME_DEPTH 32          /* nesting walked; bounce of a bounce of ... */
+#define BK_MAX_MIME_PARTS 2000        /* leaf parts visited per message */
+#define BK_MAX_TEXT_BYTES (256 * 1024) /* human-readable text scanned by rules */
+#define BK_MAX_DSN_BYTES (1024 * 1024) /* delivery-status part parsed */
+#define BK_MAX_RECIPIENTS 10000       /* recipients reported per message */
+#define BK_MAX_DIAG_BYTES 4096        /* one recipient's diagnostic */
+#define BK_MAX_RULES 20000            /* rules in a directory */
+#define BK_MAX_MESSAGE_BYTES ((gsize) 512 * 1024 * 1024) /* one input message */
+
+/* GMime ships no autoptr definitions (see meson.build check). */
+#ifndef BK_HAVE_GMIME_AUTOPTR
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeObject, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimePart, g_object_unref)
+#endif
+
+/* ---- rules (bk-ruleset.c) ---- */
+
+/* Where a rule's pattern is applied. */
+typedef enum {
+  BK_FIELD_FROM,
+  BK_FIELD_SUBJECT,
+  BK_FIELD_BODY,
+  BK_FIELD_HEADER,
+} BkField;
+
+typedef struct {
+  char *id;          /* unique id, e.g. "userunknown.no-such-user" */
+  char *file;        /* basename of the defining file */
+  guint line;
+  char *pattern;
+  pcre2_code *code;
+  BkField field;     /* autoreply and format match/require/delayed */
+  char *header;      /* header name when field == BK_FIELD_HEADER */
+  char *reason;      /* reason rules */
+  int group_addr;    /* capture numbers of named groups, -1 when absent */
+  int group_diag;
+  int group_reply;
+  int group_status;
+} BkRule;
+
+typedef struct {
+  char *name;
+  char *file;
+  guint line;
+  GPtrArray *match;     /* BkRule*, alternatives */
+  GPtrArray *require;   /* BkRule*, all must match */
+  GPtrArray *begin;
+  GPtrArray *end;
+  GPtrArray *recipient;
+  GPtrArray *diag;
+  GPtrArray *skip;
+  GPtrArray *delayed;
+} BkFormat;
+
+struct _BkRuleset {
+  gatomicrefcount ref;
+  char *dir;
+  GPtrArray *all;        /* every BkRule, owning */
+  GPtrArray *codes;      /* BkRule*, borrowed */
+  GPtrArray *reasons;
+  GPtrArray *autoreply;
+  GPtrArray *formats;    /* BkFormat*, owning */
+  guint max_captures;
+};
+
+G_GNUC_INTERNAL BkRuleset *bk_ruleset_load_files (const char *dir,
+                                                  char **files,
+                                                  GError **error);
+
+/* ---- scanner (bk-scan.c): runs rules over text ---- */
+
+typedef struct {
+  pcre2_match_data *md;
+  pcre2_match_context *mctx;
+} BkScanner;
+
+G_GNUC_INTERNAL BkScanner *bk_scanner_new (const BkRuleset *rules);
+G_GNUC_INTERNAL void bk_scanner_free (BkScanner *scanner);
+G_GNUC_INTERNAL gboolean bk_scanner_match (BkScanner *scanner,
+                                           const BkRule *rule,
+                                           const char *text,
+                                           gsize len);
+G_GNUC_INTERNAL char *bk_scanner_group (BkScanner *scanner,
+                                        const char *text,
+                                        int group);
+G_GNUC_INTERNAL gsize bk_scanner_match_end (BkScanner *scanner);
+
+/* ---- codes (bk-codes.c) ---- */
+
+G_GNUC_INTERNAL gboolean bk_status_valid (const char *status);
+G_GNUC_INTERNAL gboolean bk_reply_valid (const char *reply);
+G_GNUC_INTERNAL char *bk_status_normalize (const char *text);
+G_GNUC_INTERNAL gboolean bk_codes_find (BkScanner *scanner,
+                                        const BkRuleset *rules,
+                                        const char *text,
+                                        char **out_reply,
+                                        char **out_status,
+                                        const BkRule **out_rule);
+
+/* ---- text helpers (bk-text.c) ---- */
+
+G_GNUC_INTERNAL char *bk_text_one_line (const char *text, gsize max);
+G_GNUC_INTERNAL char *bk_text_normalize_newlines (const char *text, gsize len);
+G_GNUC_INTERNAL char *bk_text_clean_address (const char *text);
+G_GNUC_INTERNAL char *bk_text_strip_comments (const char *text);
+G_GNUC_INTERNAL char *bk_text_from_html (const char *html);
+G_GNUC_INTERNAL char *bk_text_verp_decode (const char *address);
+
+/* ---- fields (bk-fields.c): RFC 822-style field groups ---- */
+
+typedef struct {
+  char *name;   /* as written */
+  char *value;  /* unfolded, trimmed */
+} BkField822;
+
+G_GNUC_INTERNAL GPtrArray *bk_fields_parse_groups (const char *text);
+G_GNUC_INTERNAL const char *bk_fields_get (GPtrArray *group, const char *name);
+
+/* ---- DSN (bk-dsn.c) ---- */
+
+typedef struct {
+  char *final_recipient;
+  char *original_recipient;
+  char *action;
+  char *status;
+  char *remote_mta;
+  char *diagnostic_type;
+  char *diagnostic;
+  char *last_attempt_date;
+  char *will_retry_until;
+} BkDsnRecipient;
+
+typedef struct {
+  char *reporting_mta;
+  char *arrival_date;
+  char *original_envelope_id;
+  GPtrArray *recipients;   /* BkDsnRecipient* */
+} BkDsn;
+
+G_GNUC_INTERNAL BkDsn *bk_dsn_parse (const char *text);
+G_GNUC_INTERNAL void bk_dsn_free (BkDsn *dsn);
+G_GNUC_INTERNAL char *bk_dsn_address (const char *value);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkDsn, bk_dsn_free)
+
+/* ---- MIME walk (bk-mime.c) ---- */
+
+typedef struct {
+  gboolean is_report;        /* multipart/report anywhere */
+  gboolean has_dsn;
+  gboolean has_feedback;
+  gboolean has_mdn;
+  GString *dsn;              /* delivery-status text(s), UTF-8 */
+  GString *feedback;         /* feedback-report fields */
+  GString *text;             /* human-readable text, UTF-8, LF */
+  GMimeObject *returned;     /* returned message or headers part, owned */
+  char *returned_headers;    /* text/rfc822-headers content */
+} BkParts;
+
+G_GNUC_INTERNAL BkParts *bk_mime_collect (GMimeMessage *message);
+G_GNUC_INTERNAL void bk_parts_free (BkParts *parts);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkParts, bk_parts_free)
+G_GNUC_INTERNAL char *bk_mime_header (GMimeObject *object, const char *name);
+
+/* ---- free text (bk-freetext.c) ---- */
+
+typedef struct {
+  char *address;
+  GString *diag;
+} BkTextRecipient;
+
+typedef struct {
+  const BkFormat *format;     /* the format that decided, or NULL */
+  const BkFormat *detected;   /* the first format that matched at all */
+  gboolean delayed;
+  GPtrArray *recipients;      /* BkTextRecipient* */
+  char *preamble;             /* text before the first recipient */
+  char *returned;             /* text after the end marker, or NULL */
+} BkTextResult;
+
+typedef struct {
+  GMimeMessage *message;      /* the bounce itself */
+  const char *text;           /* its human-readable text */
+} BkTextInput;
+
+G_GNUC_INTERNAL gboolean bk_field_match (BkScanner *scanner,
+                                         const BkRule *rule,
+                                         const BkTextInput *in);
+G_GNUC_INTERNAL BkTextResult *bk_freetext_scan (BkScanner *scanner,
+                                                const BkRuleset *rules,
+                                                const BkTextInput *in);
+G_GNUC_INTERNAL void bk_text_result_free (BkTextResult *res);
+G_GNUC_INTERNAL BkTextRecipient *bk_text_result_find (BkTextResult *res,
+                                                      const char *address);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkTextResult, bk_text_result_free)
+
+/* ---- classification (bk-classify.c) ---- */
+
+typedef struct {
+  const char *reason;   /* static string */
+  char *rule;           /* owned: "reason:ID", "status:5.1.1", ... */
+  gboolean from_text;   /* a text rule decided */
+} BkVerdict;
+
+G_GNUC_INTERNAL void bk_classify (BkScanner *scanner,
+                                  const BkRuleset *rules,
+                                  BkRecipient *rcpt);
+G_GNUC_INTERNAL BkBounceClass bk_reason_class (const char *reason);
+G_GNUC_INTERNAL const char *bk_reason_intern (const char *reason);
+G_GNUC_INTERNAL const char *bk_status_reason (const char *status);
+
+/* ---- report (bk-report.c) ---- */
+
+G_GNUC_INTERNAL BkReport *bk_report_new (void);
+G_GNUC_INTERNAL BkRecipient *bk_report_add_recipient (BkReport *report);
+G_GNUC_INTERNAL void bk_evidence (GPtrArray *evidence,
+                                  const char *fmt,
+                                  ...) G_GNUC_PRINTF (2, 3);
+
+G_END_DECLS

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bk-reader - the messages of one input path, one at a time.
+ *
+ * A path is "-" (standard input), a message file, an mbox file (first
+ * bytes "From "), a Maildir (a directory with cur/ or new/: the files of
+ * cur/ then new/, tmp/ ignored) or any other directory (walked
+ * depth-first, entries in byte order, dot-files skipped, each directory
+ * entered once so symlink loops end). Order is deterministic.
+ * A single message is read whole (at most BK_MAX_MESSAGE_BYTES), its
+ * CRLF or lone-CR line ends turned into LF, then parsed by GMime; an mbox
+ * is streamed through GMime's mbox parser, one message in memory at a
+ * time. Unreadable entries become items with an error, never a stop: the
+ * caller reports them and goes on.
+ */
+#include "bk-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct _BkReader {
+  char *path;
+  gboolean started;
+  GQueue pending;           /* char* paths still to open (files or dirs) */
+  GHashTable *seen_dirs;    /* "dev:ino" of directories entered */
+  /* the open mbox, if any */
+  GMimeParser *mbox;
+  char *mbox_source;
+  gint64 mbox_index;
+};
+
+/**
+ * bk_reader_new:
+ * @path: a file, directory, or "-" for standard input
+ *
+ * Nothing is opened until the first bk_reader_next().
+ *
+ * Returns: (transfer full): a reader
+ */
+BkReader *
+bk_reader_new (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  BkReader *rd = g_new0 (BkReader, 1);
+  rd->path = g_strdup (path);
+  g_queue_init (&rd->pending);
+  rd->seen_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return rd;
+}
+
+/**
+ * bk_reader_free:
+ * @reader: (transfer full) (nullable): a reader
+ */
+void
+bk_reader_free (BkReader *rd)
+{
+  if (rd == NULL)
+    return;
+  g_free (rd->path);
+  g_queue_clear_full (&rd->pending, g_free);
+  g_hash_table_unref (rd->seen_dirs);
+  g_clear_object (&rd->mbox);
+  g_free (rd->mbox_source);
+  g_free (rd);
+}
+
+/**
+ * bk_reader_item_free:
+ * @item: (transfer full) (nullable): an item
+ */
+void
+bk_reader_item_free (BkReaderItem *item)
+{
+  if (item == NULL)
+    return;
+  g_free (item->source);
+  g_clear_object (&item->message);
+  g_clear_error (&item->error);
+  g_free (item);
+}
+
+static BkReaderItem *
+item_new (const char *source, gint64 index)
+{
+  BkReaderItem *item = g_new0 (BkReaderItem, 1);
+  item->source = g_strdup (source);
+  item->index = index;
+  return item;
+}
+
+/**
+ * bk_message_parse_bytes:
+ * @data: one message
+ * @len: its length
+ * @error: return location for a #GError
+ *
+ * Parses one message held in memory; CRLF and CR line ends are accepted.
+ *
+ * Returns: (transfer full) (nullable): the message
+ */
+GMimeMessage *
+bk_message_parse_bytes (const char *data, gsize len, GError **error)
+{
+  if (len == 0)
+    {
+      g_set_error_literal (error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE, "empty input");
+      return NULL;
+    }
+  g_autofree char *norm = NULL;
+  if (memchr (data, '\r', len))
+    {
+      norm = bk_text_normalize_newlines (data, len);
+      data = norm;
+      len = strlen (norm);
+    }
+  GByteArray *bytes = g_byte_array_sized_new (len);
+  g_byte_array_append (bytes, (const guint8 *) data, len);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  GMimeMessage *msg = g_mime_parser_construct_message (parser, NULL);
+  if (msg == NULL)
+    g_set_error_literal (error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE,
+                         "not a mail message");
+  return msg;
+}
+
+static gboolean
+looks_like_mbox (const char *head, gsize len)
+{
+  return len >= 5 && memcmp (head, "From ", 5) == 0;
+}
+
+/* open_mbox_stream - start streaming @stream as an mbox */
+static void
+open_mbox (BkReader *rd, GMimeStream *stream, const char *source)
+{
+  rd->mbox = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (rd->mbox, GMIME_FORMAT_MBOX);
+  g_free (rd->mbox_source);
+  rd->mbox_source = g_strdup (source);
+  rd->mbox_index = 0;
+}
+
+static BkReaderItem *
+next_from_mbox (BkReader *rd)
+{
+  GMimeMessage *msg = g_mime_parser_construct_message (rd->mbox, NULL);
+  if (msg == NULL)
+    {
+      g_clear_object (&rd->mbox);
+      return NULL;
+    }
+  BkReaderItem *item = item_new (rd->mbox_source, ++rd->mbox_index);
+  item->message = msg;
+  return item;
+}
+
+static BkReaderItem *
+read_stdin (BkReader *rd)
+{
+  GByteArray *bytes = g_byte_array_new ();
+  guint8 buf[65536];
+  ssize_t n;
+  BkReaderItem *item = item_new ("-", 0);
+  while ((n = read (STDIN_FILENO, buf, sizeof buf)) != 0)
+    {
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int e = errno;
+          g_set_error (&item->error, G_FILE_ERROR, g_file_error_from_errno (e),
+                       "cannot read standard input: %s", g_strerror (e));
+          g_byte_array_unref (bytes);
+          return item;
+        }
+      if ((gsize) bytes->len + (gsize) n > BK_MAX_MESSAGE_BYTES)
+        {
+          g_set_error (&item->error, BK_INPUT_ERROR, BK_INPUT_ERROR_TOO_LARGE,
+                       "standard input is larger than %" G_GSIZE_FORMAT " bytes",
+                       (gsize) BK_MAX_MESSAGE_BYTES);
+          g_byte_array_unref (bytes);
+          return item;
+        }
+      g_byte_array_append (bytes, buf, n);
+    }
+  if (looks_like_mbox ((const char *) bytes->data, bytes->len))
+    {
+      g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
+      open_mbox (rd, stream, "-");
+      bk_reader_item_free (item);
+      return next_from_mbox (rd);
+    }
+  item->message = bk_message_parse_bytes ((const char *) bytes->data, bytes->len, &item->error);
+  g_byte_array_unref (bytes);
+  return item;
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* queue_dir - put the entries of directory @dir at the front of the queue,
+ * in order; a Maildir contributes cur/ and new/ only */
+static gboolean
+queue_dir (BkReader *rd, const char *dir, GError **error)
+{
+  struct stat st;
+  if (stat (dir, &st) == 0)
+    {
+      char *key = g_strdup_printf ("%lu:%lu", (unsigned long) st.st_dev, (unsigned long) st.st_ino);
+      if (!g_hash_table_add (rd->seen_dirs, key))
+        return TRUE;   /* already walked: a symlink loop */
+    }
+  g_autoptr (GDir) d = g_dir_open (dir, 0, error);
+  if (d == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  gboolean maildir = FALSE;
+  while ((name = g_dir_read_name (d)))
+    {
+      if (name[0] == '.')
+        continue;
+      if (strcmp (name, "cur") == 0 || strcmp (name, "new") == 0)
+        {
+          g_autofree char *sub = g_build_filename (dir, name, NULL);
+          if (g_file_test (sub, G_FILE_TEST_IS_DIR))
+            maildir = TRUE;
+        }
+      g_ptr_array_add (names, g_strdup (name));
+    }
+  g_ptr_array_sort (names, compare_names);
+  if (maildir)
+    {
+      /* cur before new; everything else in a Maildir root is metadata */
+      g_ptr_array_set_size (names, 0);
+      g_ptr_array_add (names, g_strdup ("cur"));
+      g_ptr_array_add (names, g_strdup ("new"));
+    }
+  for (guint i = names->len; i > 0; i--)
+    {
+      const char *n = g_ptr_array_index (names, i - 1);
+      g_autofree char *full = g_build_filename (dir, n, NULL);
+      if (maildir && !g_file_test (full, G_FILE_TEST_IS_DIR))
+        continue;
+      g_queue_push_head (&rd->pending, g_steal_pointer (&full));
+    }
+  return TRUE;
+}
+
+/* open_path - an item for a single message, or NULL after starting an mbox
+ * or queueing a directory's entries */
+static BkReaderItem *
+open_path (BkReader *rd, const char *path, gboolean top)
+{
+  struct stat st;
+  if (stat (path, &st) != 0)
+    {
+      int e = errno;
+      BkReaderItem *item = item_new (path, 0);
+      g_set_error (&item->error, G_FILE_ERROR, g_file_error_from_errno (e),
+                   "cannot open '%s': %s", path, g_strerror (e));
+      return item;
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      GError *err = NULL;
+      if (!queue_dir (rd, path, &err))
+        {
+          BkReaderItem *item = item_new (path, 0);
+          g_set_error (&item->error, err->domain, err->code, "cannot read directory '%s': %s",
+                       path, err->message);
+          g_error_free (err);
+          return item;
+        }
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode) && !(top && (S_ISFIFO (st.st_mode) || S_ISCHR (st.st_mode))))
+    return NULL;   /* sockets, devices inside a tree: not mail */
+
+  BkReaderItem *item = item_new (path, 0);
+  int fd = open (path, O_RDONLY);
+  if (fd < 0)
+    {
+      int e = errno;
+      g_set_error (&item->error, G_FILE_ERROR, g_file_error_from_errno (e),
+                   "cannot open '%s': %s", path, g_strerror (e));
+      return item;
+    }
+  char head[5];
+  ssize_t n = pread (fd, head, sizeof head, 0);
+  if (n == 5 && looks_like_mbox (head, 5))
+    {
+      g_autoptr (GMimeStream) stream = g_mime_stream_fs_new (fd);
+      open_mbox (rd, stream, path);
+      bk_reader_item_free (item);
+      return next_from_mbox (rd);
+    }
+  close (fd);
+  if (st.st_size > (off_t) BK_MAX_MESSAGE_BYTES)
+    {
+      g_set_error (&item->error, BK_INPUT_ERROR, BK_INPUT_ERROR_TOO_LARGE,
+                   "'%s' is larger than %" G_GSIZE_FORMAT " bytes", path, (gsize) BK_MAX_MESSAGE_BYTES);
+      return item;
+    }
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  GError *err = NULL;
+  if (!g_file_get_contents (path, &data, &len, &err))
+    {
+      g_set_error (&item->error, err->domain, err->code, "cannot read '%s': %s", path, err->message);
+      g_error_free (err);
+      return item;
+    }
+  item->message = bk_message_parse_bytes (data, len, &err);
+  if (item->message == NULL)
+    {
+      g_set_error (&item->error, err->domain, err->code, "'%s': %s", path, err->message);
+      g_error_free (err);
+    }
+  return item;
+}
+
+/**
+ * bk_reader_next:
+ * @reader: a reader
+ *
+ * Returns: (transfer full) (nullable): the next message or input error, or
+ *   %NULL at the end
+ */
+BkReaderItem *
+bk_reader_next (BkReader *rd)
+{
+  for (;;)
+    {
+      if (rd->mbox)
+        {
+          BkReaderItem *item = next_from_mbox (rd);
+          if (item)
+            return item;
+        }
+      if (!rd->started)
+        {
+          rd->started = TRUE;
+          if (strcmp (rd->path, "-") == 0)
+            return read_stdin (rd);
+          BkReaderItem *item = open_path (rd, rd->path, TRUE);
+          if (item)
+            return item;
+          continue;
+        }
+      g_autofree char *next = g_queue_pop_head (&rd->pending);
+      if (next == NULL)
+        return NULL;
+      BkReaderItem *item = open_path (rd, next, FALSE);
+      if (item)
+        return item;
+    }
+}

@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bk-ruleset - load and compile a rules directory.
+ *
+ * Input: the *.rules files of one directory, UTF-8 text, LF or CRLF, in the
+ * syntax of rules/README.md. Files load in byte order of their names, rules
+ * keep file order: the first matching reason or format wins at run time.
+ * Every pattern is compiled here, once, with CASELESS | UTF |
+ * MATCH_INVALID_UTF and JIT-compiled; nothing is compiled later. A syntax or
+ * regex error fails the whole load with "file:line: message" so a broken
+ * rule is never silently skipped. Limits: BK_MAX_RULES rules, ids unique.
+ * The ruleset owns every pcre2_code and is read-only after loading, hence
+ * safe to share between threads.
+ */
+#include "bk-private.h"
+
+#include <string.h>
+
+static void
+rule_free (BkRule *rule)
+{
+  if (rule == NULL)
+    return;
+  g_free (rule->id);
+  g_free (rule->file);
+  g_free (rule->pattern);
+  g_free (rule->header);
+  g_free (rule->reason);
+  if (rule->code)
+    pcre2_code_free (rule->code);
+  g_free (rule);
+}
+
+static void
+format_free (BkFormat *fmt)
+{
+  if (fmt == NULL)
+    return;
+  g_free (fmt->name);
+  g_free (fmt->file);
+  g_ptr_array_unref (fmt->match);
+  g_ptr_array_unref (fmt->require);
+  g_ptr_array_unref (fmt->begin);
+  g_ptr_array_unref (fmt->end);
+  g_ptr_array_unref (fmt->recipient);
+  g_ptr_array_unref (fmt->diag);
+  g_ptr_array_unref (fmt->skip);
+  g_ptr_array_unref (fmt->delayed);
+  g_free (fmt);
+}
+
+static BkFormat *
+format_new (const char *name, const char *file, guint line)
+{
+  BkFormat *fmt = g_new0 (BkFormat, 1);
+  fmt->name = g_strdup (name);
+  fmt->file = g_strdup (file);
+  fmt->line = line;
+  fmt->match = g_ptr_array_new ();
+  fmt->require = g_ptr_array_new ();
+  fmt->begin = g_ptr_array_new ();
+  fmt->end = g_ptr_array_new ();
+  fmt->recipient = g_ptr_array_new ();
+  fmt->diag = g_ptr_array_new ();
+  fmt->skip = g_ptr_array_new ();
+  fmt->delayed = g_ptr_array_new ();
+  return fmt;
+}
+
+/* The reasons a `reason` rule may name: the DESIGN vocabulary. */
+static const char *const known_reasons[] = {
+  "userunknown", "hostunknown", "hasmoved", "notaccept", "mailboxfull",
+  "exceedlimit", "mesgtoobig", "expired", "networkerror", "systemerror",
+  "systemfull", "toomanyconn", "speeding", "mailererror", "onhold", "suspend",
+  "syntaxerror", "undefined", "blocked", "spamdetected", "policyviolation",
+  "rejected", "norelaying", "securityerror", "virusdetected", "authfailure",
+  "badreputation", "requireptr", "notcompliantrfc", "contenterror", "filtered",
+  "failedstarttls", "delivered", "vacation", "feedback", NULL,
+};
+
+/* bk_reason_intern - the static copy of a known reason name, or NULL */
+const char *
+bk_reason_intern (const char *reason)
+{
+  for (guint i = 0; known_reasons[i]; i++)
+    if (g_strcmp0 (known_reasons[i], reason) == 0)
+      return known_reasons[i];
+  return NULL;
+}
+
+typedef struct {
+  BkRuleset *rules;
+  const char *file;       /* basename */
+  guint line;
+  GHashTable *ids;        /* id -> "file:line" */
+  BkFormat *format;       /* open format stanza, or NULL */
+  guint format_rule_n;
+} Loader;
+
+static gboolean G_GNUC_PRINTF (3, 4)
+fail (Loader *ld, GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_SYNTAX, "%s:%u: %s",
+               ld->file, ld->line, msg);
+  return FALSE;
+}
+
+static gboolean
+valid_id (const char *id)
+{
+  if (*id == '\0')
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '_' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/* next_word - split the first blank-separated word off *line */
+static char *
+next_word (char **line)
+{
+  char *p = *line;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  if (*p == '\0')
+    return NULL;
+  char *start = p;
+  while (*p && *p != ' ' && *p != '\t')
+    p++;
+  char *word = g_strndup (start, p - start);
+  *line = p;
+  return word;
+}
+
+static gboolean
+parse_field (Loader *ld, const char *word, BkRule *rule, GError **error)
+{
+  if (g_ascii_strcasecmp (word, "from") == 0)
+    rule->field = BK_FIELD_FROM;
+  else if (g_ascii_strcasecmp (word, "subject") == 0)
+    rule->field = BK_FIELD_SUBJECT;
+  else if (g_ascii_strcasecmp (word, "body") == 0)
+    rule->field = BK_FIELD_BODY;
+  else if (g_ascii_strncasecmp (word, "header:", 7) == 0 && word[7] != '\0')
+    {
+      rule->field = BK_FIELD_HEADER;
+      rule->header = g_strdup (word + 7);
+    }
+  else
+    return fail (ld, error, "unknown field '%s' (from, subject, body or header:NAME)", word);
+  return TRUE;
+}
+
+static gboolean
+compile_rule (Loader *ld, BkRule *rule, const char *pattern, GError **error)
+{
+  int errcode;
+  PCRE2_SIZE erroffset;
+  uint32_t opts = PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+
+  if (*pattern == '\0')
+    return fail (ld, error, "rule '%s' has no pattern", rule->id);
+  if (rule->field == BK_FIELD_BODY)
+    opts |= PCRE2_MULTILINE;
+  rule->pattern = g_strdup (pattern);
+  rule->code = pcre2_compile ((PCRE2_SPTR) pattern, PCRE2_ZERO_TERMINATED, opts,
+                              &errcode, &erroffset, NULL);
+  if (rule->code == NULL)
+    {
+      PCRE2_UCHAR buf[256];
+      pcre2_get_error_message (errcode, buf, sizeof buf);
+      g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_REGEX,
+                   "%s:%u: rule '%s': %s at offset %zu", ld->file, ld->line,
+                   rule->id, (const char *) buf, (size_t) erroffset);
+      return FALSE;
+    }
+  /* JIT failure is not an error: pcre2_match falls back to the interpreter. */
+  pcre2_jit_compile (rule->code, PCRE2_JIT_COMPLETE);
+
+  uint32_t captures = 0;
+  pcre2_pattern_info (rule->code, PCRE2_INFO_CAPTURECOUNT, &captures);
+  if (captures > ld->rules->max_captures)
+    ld->rules->max_captures = captures;
+  rule->group_addr = pcre2_substring_number_from_name (rule->code, (PCRE2_SPTR) "addr");
+  rule->group_diag = pcre2_substring_number_from_name (rule->code, (PCRE2_SPTR) "diag");
+  rule->group_reply = pcre2_substring_number_from_name (rule->code, (PCRE2_SPTR) "reply");
+  rule->group_status = pcre2_substring_number_from_name (rule->code, (PCRE2_SPTR) "status");
+  if (rule->group_addr < 0) rule->group_addr = -1;
+  if (rule->group_diag < 0) rule->group_diag = -1;
+  if (rule->group_reply < 0) rule->group_reply = -1;
+  if (rule->group_status < 0) rule->group_status = -1;
+  return TRUE;
+}
+
+static BkRule *
+rule_new (Loader *ld, const char *id)
+{
+  BkRule *rule = g_new0 (BkRule, 1);
+  rule->id = g_strdup (id);
+  rule->file = g_strdup (ld->file);
+  rule->line = ld->line;
+  rule->group_addr = rule->group_diag = rule->group_reply = rule->group_status = -1;
+  return rule;
+}
+
+static gboolean
+register_rule (Loader *ld, BkRule *rule, GError **error)
+{
+  const char *prev = g_hash_table_lookup (ld->ids, rule->id);
+  if (prev)
+    {
+      g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_DUPLICATE,
+                   "%s:%u: rule id '%s' already defined at %s", ld->file,
+                   ld->line, rule->id, prev);
+      rule_free (rule);
+      return FALSE;
+    }
+  if (ld->rules->all->len >= BK_MAX_RULES)
+    {
+      g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_LIMIT,
+                   "%s:%u: more than %d rules", ld->file, ld->line, BK_MAX_RULES);
+      rule_free (rule);
+      return FALSE;
+    }
+  g_hash_table_insert (ld->ids, g_strdup (rule->id),
+                       g_strdup_printf ("%s:%u", ld->file, ld->line));
+  g_ptr_array_add (ld->rules->all, rule);
+  return TRUE;
+}
+
+static gboolean
+parse_top (Loader *ld, char *line, GError **error)
+{
+  g_autofree char *kind = next_word (&line);
+  g_autofree char *id = next_word (&line);
+
+  if (g_strcmp0 (kind, "format") == 0)
+    {
+      if (id == NULL || !valid_id (id))
+        return fail (ld, error, "format needs a name of [a-z0-9._-]");
+      g_autofree char *rest = g_strstrip (g_strdup (line));
+      if (*rest)
+        return fail (ld, error, "unexpected text after format name: '%s'", rest);
+      for (guint i = 0; i < ld->rules->formats->len; i++)
+        {
+          BkFormat *other = g_ptr_array_index (ld->rules->formats, i);
+          if (g_strcmp0 (other->name, id) == 0)
+            {
+              g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_DUPLICATE,
+                           "%s:%u: format '%s' already defined at %s:%u",
+                           ld->file, ld->line, id, other->file, other->line);
+              return FALSE;
+            }
+        }
+      ld->format = format_new (id, ld->file, ld->line);
+      ld->format_rule_n = 0;
+      g_ptr_array_add (ld->rules->formats, ld->format);
+      return TRUE;
+    }
+
+  ld->format = NULL;
+  if (kind == NULL || id == NULL)
+    return fail (ld, error, "expected 'KIND ID ...'");
+  if (!valid_id (id))
+    return fail (ld, error, "invalid rule id '%s' (use a-z, 0-9, '.', '_', '-')", id);
+
+  BkRule *rule = rule_new (ld, id);
+  GPtrArray *dest = NULL;
+  if (strcmp (kind, "code") == 0)
+    dest = ld->rules->codes;
+  else if (strcmp (kind, "reason") == 0)
+    {
+      g_autofree char *reason = next_word (&line);
+      if (reason == NULL || bk_reason_intern (reason) == NULL)
+        {
+          rule_free (rule);
+          return fail (ld, error, "unknown reason '%s'", reason ? reason : "");
+        }
+      rule->reason = g_strdup (reason);
+      dest = ld->rules->reasons;
+    }
+  else if (strcmp (kind, "autoreply") == 0)
+    {
+      g_autofree char *field = next_word (&line);
+      if (field == NULL || !parse_field (ld, field, rule, error))
+        {
+          rule_free (rule);
+          return field ? FALSE : fail (ld, error, "autoreply needs a FIELD");
+        }
+      dest = ld->rules->autoreply;
+    }
+  else
+    {
+      rule_free (rule);
+      return fail (ld, error, "unknown rule kind '%s' (code, reason, autoreply, format)", kind);
+    }
+
+  g_strstrip (line);
+  if (!compile_rule (ld, rule, line, error))
+    {
+      rule_free (rule);
+      return FALSE;
+    }
+  if (dest == ld->rules->codes && rule->group_reply < 0 && rule->group_status < 0)
+    {
+      rule_free (rule);
+      return fail (ld, error, "code rule '%s' needs a (?<reply>) or (?<status>) group", id);
+    }
+  if (!register_rule (ld, rule, error))
+    return FALSE;
+  g_ptr_array_add (dest, rule);
+  return TRUE;
+}
+
+static gboolean
+parse_directive (Loader *ld, char *line, GError **error)
+{
+  BkFormat *fmt = ld->format;
+  g_autofree char *word = next_word (&line);
+  GPtrArray *dest = NULL;
+  gboolean has_field = FALSE;
+
+  if (fmt == NULL)
+    return fail (ld, error, "indented line outside a format stanza");
+  if (strcmp (word, "match") == 0)
+    dest = fmt->match, has_field = TRUE;
+  else if (strcmp (word, "require") == 0)
+    dest = fmt->require, has_field = TRUE;
+  else if (strcmp (word, "delayed") == 0)
+    dest = fmt->delayed, has_field = TRUE;
+  else if (strcmp (word, "begin") == 0)
+    dest = fmt->begin;
+  else if (strcmp (word, "end") == 0)
+    dest = fmt->end;
+  else if (strcmp (word, "recipient") == 0)
+    dest = fmt->recipient;
+  else if (strcmp (word, "diag") == 0)
+    dest = fmt->diag;
+  else if (strcmp (word, "skip") == 0)
+    dest = fmt->skip;
+  else
+    return fail (ld, error, "unknown format directive '%s'", word);
+
+  g_autofree char *id = g_strdup_printf ("%s.%s.%u", fmt->name, word, ++ld->format_rule_n);
+  BkRule *rule = rule_new (ld, id);
+  if (has_field)
+    {
+      g_autofree char *field = next_word (&line);
+      if (field == NULL)
+        {
+          rule_free (rule);
+          return fail (ld, error, "'%s' needs a FIELD and a pattern", word);
+        }
+      if (!parse_field (ld, field, rule, error))
+        {
+          rule_free (rule);
+          return FALSE;
+        }
+    }
+  else
+    rule->field = BK_FIELD_BODY;   /* line patterns: ^ and $ per line anyway */
+  g_strstrip (line);
+  if (!compile_rule (ld, rule, line, error))
+    {
+      rule_free (rule);
+      return FALSE;
+    }
+  if (dest == fmt->recipient && rule->group_addr < 0)
+    {
+      rule_free (rule);
+      return fail (ld, error, "recipient pattern needs a (?<addr>) group");
+    }
+  if (!register_rule (ld, rule, error))
+    return FALSE;
+  g_ptr_array_add (dest, rule);
+  return TRUE;
+}
+
+static gboolean
+load_file (Loader *ld, const char *path, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &data, &len, error))
+    return FALSE;
+  if (!g_utf8_validate (data, len, NULL))
+    {
+      g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_SYNTAX,
+                   "%s: not valid UTF-8", ld->file);
+      return FALSE;
+    }
+  ld->format = NULL;
+  ld->line = 0;
+  g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      char *line = lines[i];
+      ld->line = i + 1;
+      gsize l = strlen (line);
+      if (l > 0 && line[l - 1] == '\r')
+        line[--l] = '\0';
+      const char *p = line;
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (*p == '\0' || *p == '#')
+        continue;
+      gboolean indented = p != line;
+      if (!(indented ? parse_directive (ld, line, error) : parse_top (ld, line, error)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_formats (Loader *ld, GError **error)
+{
+  for (guint i = 0; i < ld->rules->formats->len; i++)
+    {
+      BkFormat *fmt = g_ptr_array_index (ld->rules->formats, i);
+      if (fmt->match->len == 0)
+        {
+          g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_SYNTAX,
+                       "%s:%u: format '%s' has no 'match' line", fmt->file,
+                       fmt->line, fmt->name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * bk_ruleset_load_files: (skip)
+ * @dir: directory the files are in (kept for messages)
+ * @files: file paths, loaded in the order given
+ */
+BkRuleset *
+bk_ruleset_load_files (const char *dir, char **files, GError **error)
+{
+  g_autoptr (BkRuleset) rules = g_new0 (BkRuleset, 1);
+  g_autoptr (GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  Loader ld = { 0 };
+
+  g_atomic_ref_count_init (&rules->ref);
+  rules->dir = g_strdup (dir);
+  rules->all = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
+  rules->codes = g_ptr_array_new ();
+  rules->reasons = g_ptr_array_new ();
+  rules->autoreply = g_ptr_array_new ();
+  rules->formats = g_ptr_array_new_with_free_func ((GDestroyNotify) format_free);
+  ld.rules = rules;
+  ld.ids = ids;
+
+  for (guint i = 0; files[i]; i++)
+    {
+      g_autofree char *base = g_path_get_basename (files[i]);
+      ld.file = base;
+      if (!load_file (&ld, files[i], error))
+        return NULL;
+    }
+  if (!check_formats (&ld, error))
+    return NULL;
+  return g_steal_pointer (&rules);
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/**
+ * bk_ruleset_load_dir:
+ * @dir: a rules directory
+ * @error: return location for a #GError
+ *
+ * Loads and compiles every `*.rules` file of @dir, in byte order of the
+ * file names.
+ *
+ * Returns: (transfer full) (nullable): the ruleset, or %NULL with @error set
+ */
+BkRuleset *
+bk_ruleset_load_dir (const char *dir, GError **error)
+{
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  g_autoptr (GDir) d = g_dir_open (dir, 0, error);
+  if (d == NULL)
+    return NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    if (g_str_has_suffix (name, ".rules"))
+      g_ptr_array_add (names, g_strdup (name));
+  if (names->len == 0)
+    {
+      g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_EMPTY,
+                   "%s: no *.rules file", dir);
+      return NULL;
+    }
+  g_ptr_array_sort (names, compare_names);
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < names->len; i++)
+    g_ptr_array_add (paths, g_build_filename (dir, g_ptr_array_index (names, i), NULL));
+  g_ptr_array_add (paths, NULL);
+  return bk_ruleset_load_files (dir, (char **) paths->pdata, error);
+}
+
+/**
+ * bk_ruleset_ref:
+ * @rules: a #BkRuleset
+ *
+ * Returns: (transfer full): @rules
+ */
+BkRuleset *
+bk_ruleset_ref (BkRuleset *rules)
+{
+  g_return_val_if_fail (rules != NULL, NULL);
+  g_atomic_ref_count_inc (&rules->ref);
+  return rules;
+}
+
+/**
+ * bk_ruleset_unref:
+ * @rules: (transfer full): a #BkRuleset
+ */
+void
+bk_ruleset_unref (BkRuleset *rules)
+{
+  if (rules == NULL || !g_atomic_ref_count_dec (&rules->ref))
+    return;
+  g_free (rules->dir);
+  g_ptr_array_unref (rules->codes);
+  g_ptr_array_unref (rules->reasons);
+  g_ptr_array_unref (rules->autoreply);
+  g_ptr_array_unref (rules->formats);
+  g_ptr_array_unref (rules->all);
+  g_free (rules);
+}
+
+/**
+ * bk_ruleset_count:
+ * @rules: a #BkRuleset
+ *
+ * Returns: the number of compiled patterns
+ */
+guint
+bk_ruleset_count (const BkRuleset *rules)
+{
+  return rules->all->len;
+}
+
+/**
+ * bk_ruleset_count_formats:
+ * @rules: a #BkRuleset
+ *
+ * Returns: the number of free-text formats
+ */
+guint
+bk_ruleset_count_formats (const BkRuleset *rules)
+{
+  return rules->formats->len;
+}
+
+/**
+ * bk_ruleset_get_dir:
+ * @rules: a #BkRuleset
+ *
+ * Returns: (transfer none): the directory the rules came from
+ */
+const char *
+bk_ruleset_get_dir (const BkRuleset *rules)
+{
+  return rules->dir;
+}

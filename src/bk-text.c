@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bk-text - small text transformations shared by the stages: one-line
+ * diagnostics, newline normalisation, address clean-up, RFC 822 comment
+ * removal, HTML to text, VERP decoding.
+ *
+ * Input is UTF-8 (possibly invalid: mail) and may hold any byte but NUL;
+ * every function returns a new string the caller owns and never reads past
+ * the terminating NUL. None of them decode MIME: GMime did that already.
+ */
+#include "bk-private.h"
+
+#include <string.h>
+
+/* bk_text_one_line - collapse every run of blanks, CR and LF into one space,
+ * drop other control characters, trim, cut at @max bytes (on a UTF-8
+ * boundary) */
+char *
+bk_text_one_line (const char *text, gsize max)
+{
+  if (text == NULL)
+    return NULL;
+  GString *out = g_string_sized_new (MIN (strlen (text), max) + 1);
+  gboolean space = FALSE;
+  for (const unsigned char *p = (const unsigned char *) text; *p && out->len < max; p++)
+    {
+      if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '\v' || *p == '\f')
+        {
+          space = out->len > 0;
+          continue;
+        }
+      if (*p < 0x20 || *p == 0x7f)
+        continue;
+      if (space)
+        g_string_append_c (out, ' ');
+      space = FALSE;
+      g_string_append_c (out, (char) *p);
+    }
+  /* do not end inside a multi-byte sequence */
+  while (out->len > 0 && ((unsigned char) out->str[out->len - 1] & 0xC0) == 0x80)
+    {
+      gsize i = out->len;
+      while (i > 0 && ((unsigned char) out->str[i - 1] & 0xC0) == 0x80)
+        i--;
+      if (i == 0)
+        break;
+      const char *start = out->str + i - 1;
+      if (g_utf8_get_char_validated (start, out->len - (i - 1)) < (gunichar) -2)
+        break;
+      g_string_truncate (out, i - 1);
+    }
+  if (out->len == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* bk_text_normalize_newlines - CRLF and lone CR become LF */
+char *
+bk_text_normalize_newlines (const char *text, gsize len)
+{
+  char *out = g_malloc (len + 1);
+  gsize o = 0;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (text[i] == '\r')
+        {
+          out[o++] = '\n';
+          if (i + 1 < len && text[i + 1] == '\n')
+            i++;
+        }
+      else
+        out[o++] = text[i];
+    }
+  out[o] = '\0';
+  return out;
+}
+
+/* bk_text_strip_comments - remove RFC 822 comments "(...)", nested, with
+ * backslash quoting; trims the result */
+char *
+bk_text_strip_comments (const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  GString *out = g_string_new (NULL);
+  int depth = 0;
+  gboolean quoted = FALSE;
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '\\' && p[1] && (depth > 0 || quoted))
+        {
+          if (depth == 0)
+            g_string_append_len (out, p, 2);
+          p++;
+          continue;
+        }
+      if (depth == 0 && *p == '"')
+        quoted = !quoted;
+      if (!quoted && *p == '(')
+        depth++;
+      else if (!quoted && *p == ')' && depth > 0)
+        depth--;
+      else if (depth == 0)
+        g_string_append_c (out, *p);
+    }
+  g_strstrip (out->str);
+  out->len = strlen (out->str);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+addr_char (unsigned char c)
+{
+  return c > 0x20 && c != '<' && c != '>' && c != '(' && c != ')' && c != ','
+         && c != ';' && c != '"' && c != '[' && c != ']' && c != 0x7f;
+}
+
+/* bk_text_clean_address - the address in "<a@b>", "a@b:", "'a@b'",
+ * "mailto:a@b", lower-casing nothing (local parts are case-sensitive);
+ * NULL when no plausible address (local@domain, or a bare local part of
+ * at least one character without blanks) remains */
+char *
+bk_text_clean_address (const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  const char *lt = strchr (text, '<');
+  const char *p = text;
+  if (lt && strchr (lt, '@'))
+    p = lt + 1;
+  while (*p && !addr_char ((unsigned char) *p))
+    p++;
+  if (g_ascii_strncasecmp (p, "mailto:", 7) == 0)
+    p += 7;
+  const char *e = p;
+  while (*e && addr_char ((unsigned char) *e))
+    e++;
+  /* trailing punctuation of the sentence around it */
+  while (e > p && strchr (":.'`!?", e[-1]))
+    e--;
+  while (p < e && strchr ("'`:", *p))
+    p++;
+  if (e <= p)
+    return NULL;
+  char *addr = g_strndup (p, e - p);
+  const char *at = strrchr (addr, '@');
+  if (at && (at == addr || at[1] == '\0'))
+    {
+      g_free (addr);
+      return NULL;
+    }
+  return addr;
+}
+
+/* bk_text_from_html - crude HTML to text: drops tags, script and style
+ * bodies, turns block ends into newlines and decodes the common entities.
+ * Enough for rules to read a bounce written in HTML only. */
+char *
+bk_text_from_html (const char *html)
+{
+  static const struct { const char *name; const char *text; } entities[] = {
+    { "&nbsp;", " " }, { "&lt;", "<" }, { "&gt;", ">" }, { "&amp;", "&" },
+    { "&quot;", "\"" }, { "&#39;", "'" }, { "&apos;", "'" },
+  };
+  GString *out = g_string_new (NULL);
+  const char *p = html;
+  while (p && *p)
+    {
+      if (*p == '<')
+        {
+          const char *close = strchr (p, '>');
+          if (close == NULL)
+            break;
+          if (g_ascii_strncasecmp (p, "<script", 7) == 0 || g_ascii_strncasecmp (p, "<style", 6) == 0)
+            {
+              const char *tag = g_ascii_strncasecmp (p, "<script", 7) == 0 ? "</script" : "</style";
+              const char *q = close;
+              const char *endtag = NULL;
+              for (; *q; q++)
+                if (*q == '<' && g_ascii_strncasecmp (q, tag, strlen (tag)) == 0)
+                  {
+                    endtag = q;
+                    break;
+                  }
+              close = endtag ? strchr (endtag, '>') : NULL;
+              if (close == NULL)
+                break;
+            }
+          else if (g_ascii_strncasecmp (p, "<br", 3) == 0 || g_ascii_strncasecmp (p, "</p", 3) == 0
+                   || g_ascii_strncasecmp (p, "</div", 5) == 0 || g_ascii_strncasecmp (p, "</tr", 4) == 0
+                   || g_ascii_strncasecmp (p, "<p", 2) == 0 || g_ascii_strncasecmp (p, "</h", 3) == 0
+                   || g_ascii_strncasecmp (p, "</li", 4) == 0)
+            g_string_append_c (out, '\n');
+          else if (g_ascii_strncasecmp (p, "</td", 4) == 0)
+            g_string_append_c (out, ' ');
+          p = close + 1;
+          continue;
+        }
+      if (*p == '&')
+        {
+          gboolean done = FALSE;
+          for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+            if (g_ascii_strncasecmp (p, entities[i].name, strlen (entities[i].name)) == 0)
+              {
+                g_string_append (out, entities[i].text);
+                p += strlen (entities[i].name);
+                done = TRUE;
+                break;
+              }
+          if (done)
+            continue;
+        }
+      g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* bk_text_verp_decode - "list-bounces+user=example.com@lists.example.org"
+ * -> "user@example.com"; NULL when the address is not VERP-shaped */
+char *
+bk_text_verp_decode (const char *address)
+{
+  if (address == NULL)
+    return NULL;
+  const char *at = strrchr (address, '@');
+  const char *plus = strchr (address, '+');
+  if (at == NULL || plus == NULL || plus > at)
+    return NULL;
+  g_autofree char *tag = g_strndup (plus + 1, at - plus - 1);
+  char *eq = strrchr (tag, '=');
+  if (eq == NULL || eq == tag || eq[1] == '\0' || strchr (eq + 1, '.') == NULL)
+    return NULL;
+  *eq = '\0';
+  if (strchr (tag, '@') || strchr (eq + 1, '='))
+    return NULL;
+  return g_strdup_printf ("%s@%s", tag, eq + 1);
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/* bk-cli - helpers every command shares: error messages, locating and
+ * loading the rules, option parsing, stdout checks, printable text. */
+#include "bk-cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+/* bk_cli_error - "bouncekit: message" on stderr */
+void
+bk_cli_error (const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_autofree char *safe = bk_cli_printable (msg);
+  fprintf (stderr, "bouncekit: %s\n", safe);
+}
+
+/* running_from_build_dir - is this binary the one in the build tree? Then
+ * the source tree's rules/ are the ones that belong to it. */
+static gboolean
+running_from_build_dir (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  if (exe == NULL)
+    return FALSE;
+  g_autofree char *dir = g_path_get_dirname (exe);
+  return g_str_has_prefix (dir, BK_BUILD_DIR);
+}
+
+/* bk_cli_default_rules_dir - BOUNCEKIT_RULES, the source tree when run from
+ * the build directory, else the installed rules */
+char *
+bk_cli_default_rules_dir (void)
+{
+  const char *env = g_getenv ("BOUNCEKIT_RULES");
+  if (env && *env)
+    return g_strdup (env);
+  if (running_from_build_dir () && g_file_test (BK_SOURCE_RULES_DIR, G_FILE_TEST_IS_DIR))
+    return g_strdup (BK_SOURCE_RULES_DIR);
+  return g_strdup (BK_RULES_DIR);
+}
+
+BkRuleset *
+bk_cli_load_rules (const char *option_dir, GError **error)
+{
+  g_autofree char *dir = option_dir ? g_strdup (option_dir) : bk_cli_default_rules_dir ();
+  return bk_ruleset_load_dir (dir, error);
+}
+
+/* bk_cli_parse - run @ctx; on error print it with a hint and return FALSE */
+gboolean
+bk_cli_parse (GOptionContext *ctx, int *argc, char ***argv)
+{
+  g_autoptr (GError) err = NULL;
+  if (!g_option_context_parse (ctx, argc, argv, &err))
+    {
+      bk_cli_error ("%s (see --help)", err->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* bk_cli_finish_stdout - flush stdout; a write error (disk full, closed
+ * pipe) must not pass as success */
+int
+bk_cli_finish_stdout (void)
+{
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      bk_cli_error ("cannot write output: %s", g_strerror (errno ? errno : EIO));
+      return BK_EXIT_FAILURE;
+    }
+  return BK_EXIT_OK;
+}
+
+/* bk_cli_printable - @text with control characters shown as '?' and
+ * invalid UTF-8 repaired, safe for a terminal */
+char *
+bk_cli_printable (const char *text)
+{
+  if (text == NULL)
+    return g_strdup ("");
+  char *valid = g_utf8_make_valid (text, -1);
+  for (unsigned char *p = (unsigned char *) valid; *p; p++)
+    if (*p < 0x20 || *p == 0x7f)
+      *p = '?';
+  return valid;
+}

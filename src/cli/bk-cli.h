@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared pieces of the command-line front end. The CLI never parses mail:
+ * it reads options, asks the library, and prints. */
+#pragma once
+
+#include "bk-private.h"
+
+#include <stdio.h>
+
+/* Exit codes of every command (documented in --help and the man page). */
+enum {
+  BK_EXIT_OK = 0,
+  BK_EXIT_FAILURE = 1,   /* scan: an input failed; check: not a bounce */
+  BK_EXIT_USAGE = 2,     /* bad command line (check: any error) */
+};
+
+typedef enum {
+  BK_FORMAT_JSON,
+  BK_FORMAT_TEXT,
+  BK_FORMAT_CSV,
+} BkOutputFormat;
+
+typedef struct {
+  const char *name;
+  int (*fn) (int argc, char **argv);
+  const char *summary;
+} BkCommand;
+
+int bk_cmd_scan (int argc, char **argv);
+int bk_cmd_check (int argc, char **argv);
+int bk_cmd_explain (int argc, char **argv);
+int bk_cmd_rules (int argc, char **argv);
+
+/* bk-cli.c */
+void bk_cli_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+BkRuleset *bk_cli_load_rules (const char *option_dir, GError **error);
+char *bk_cli_default_rules_dir (void);
+gboolean bk_cli_parse (GOptionContext *ctx, int *argc, char ***argv);
+int bk_cli_finish_stdout (void);
+char *bk_cli_printable (const char *text);
+
+/* bk-output.c */
+gboolean bk_output_parse_format (const char *name, BkOutputFormat *out_format);
+void bk_output_header (FILE *out, BkOutputFormat format);
+void bk_output_recipient (FILE *out, BkOutputFormat format, const BkReport *report,
+                          const BkRecipient *rcpt, const char *source, gint64 index);

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* bouncekit - command dispatch (git's cmd_struct table). */
+#include "bk-cli.h"
+
+#include <locale.h>
+#include <string.h>
+
+static int cmd_help (int argc, char **argv);
+static int cmd_version (int argc, char **argv);
+
+static const BkCommand commands[] = {
+  { "scan", bk_cmd_scan, "analyse messages, mboxes, Maildirs or directories; print one line per recipient" },
+  { "check", bk_cmd_check, "exit 0 if the message on stdin (or FILE) is a bounce, 1 if not" },
+  { "explain", bk_cmd_explain, "show how each recipient of one message was decided" },
+  { "rules", bk_cmd_rules, "rules check [DIR]: validate a rules directory" },
+  { "help", cmd_help, "show this help" },
+  { "version", cmd_version, "print the version" },
+};
+
+static int
+cmd_help (int argc, char **argv)
+{
+  (void) argc;
+  (void) argv;
+  printf ("Usage: bouncekit COMMAND [OPTION…] [ARG…]\n\n"
+          "Analyse bounce messages (DSNs and free-text NDRs): for every failed\n"
+          "recipient, the address, reply code, enhanced status, diagnostic, and\n"
+          "a verdict: hard, soft or policy, with a reason.\n\nCommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    printf ("  %-9s %s\n", commands[i].name, commands[i].summary);
+  printf ("\nRun 'bouncekit COMMAND --help' for the options of a command.\n"
+          "Exit status: 0 success; 1 an input failed (check: not a bounce);\n"
+          "2 usage error (check: any error).\n");
+  return bk_cli_finish_stdout ();
+}
+
+static int
+cmd_version (int argc, char **argv)
+{
+  (void) argc;
+  (void) argv;
+  printf ("bouncekit %s\n", BK_VERSION_STRING);
+  return bk_cli_finish_stdout ();
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  bk_init ();
+  if (argc < 2)
+    {
+      cmd_help (0, NULL);
+      return BK_EXIT_USAGE;
+    }
+  const char *name = argv[1];
+  if (strcmp (name, "--help") == 0 || strcmp (name, "-h") == 0)
+    return cmd_help (0, NULL);
+  if (strcmp (name, "--version") == 0 || strcmp (name, "-V") == 0)
+    return cmd_version (0, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (commands[i].name, name) == 0)
+      return commands[i].fn (argc - 1, argv + 1);
+  bk_cli_error ("unknown command '%s' (see 'bouncekit help')", name);
+  return BK_EXIT_USAGE;
+}
