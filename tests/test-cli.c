@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CLI tests: run the built bouncekit binary (BOUNCEKIT_BIN) through
+ * GSubprocess and check exit status, stdout and stderr of scan, check,
+ * explain and rules check, on messages written by the tests themselves.
+ */
+#include "bk-private.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static char *tmpdir;
+static const char *bin;
+
+static const char dsn_msg[] =
+  "From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n"
+  "To: sender@example.org\n"
+  "Subject: Undelivered Mail Returned to Sender\n"
+  "Date: Mon, 2 Mar 2026 10:00:00 +0000\n"
+  "MIME-Version: 1.0\n"
+  "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+  "\n"
+  "--B\n"
+  "Content-Type: text/plain\n"
+  "\n"
+  "Your message could not be delivered.\n"
+  "--B\n"
+  "Content-Type: message/delivery-status\n"
+  "\n"
+  "Reporting-MTA: dns; mx.example.net\n"
+  "\n"
+  "Final-Recipient: rfc822; gone@example.com\n"
+  "Original-Recipient: rfc822; Gone@example.com\n"
+  "Action: failed\n"
+  "Status: 5.1.1\n"
+  "Remote-MTA: dns; mx.example.com\n"
+  "Diagnostic-Code: smtp; 550 5.1.1 <gone@example.com>: Recipient address\n"
+  "    rejected: User unknown in local recipient table\n"
+  "\n"
+  "--B\n"
+  "Content-Type: text/rfc822-headers\n"
+  "\n"
+  "From: sender@example.org\n"
+  "To: gone@example.com\n"
+  "Subject: Hello list\n"
+  "Message-ID: <abc123@example.org>\n"
+  "List-Id: <news.example.org>\n"
+  "--B--\n";
+
+static const char plain_msg[] =
+  "From: alice@example.org\n"
+  "To: bob@example.com\n"
+  "Subject: about those 550 errors\n"
+  "\n"
+  "Hi Bob, our server keeps logging 550 5.1.1 user unknown for old\n"
+  "addresses; can you clean the list?\n";
+
+static char *
+write_tmp (const char *name, const char *content)
+{
+  char *path = g_build_filename (tmpdir, name, NULL);
+  g_autoptr (GError) err = NULL;
+  g_file_set_contents (path, content, -1, &err);
+  g_assert_no_error (err);
+  return path;
+}
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+/* run - bouncekit ARGS..., stdin from @input (NULL: empty) */
+static Run
+run (const char *input, const char *stdout_path, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) bin);
+  va_list ap;
+  va_start (ap, stdout_path);
+  const char *a;
+  while ((a = va_arg (ap, const char *)))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (flags | (stdout_path ? 0 : G_SUBPROCESS_FLAGS_STDOUT_PIPE));
+  if (stdout_path)
+    g_subprocess_launcher_set_stdout_file_path (l, stdout_path);
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GSubprocess) p = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &err);
+  g_assert_no_error (err);
+  Run r = { 0 };
+  g_subprocess_communicate_utf8 (p, input ? input : "", NULL, &r.out, &r.err, &err);
+  g_assert_no_error (err);
+  r.status = g_subprocess_get_if_exited (p) ? g_subprocess_get_exit_status (p) : -1;
+  return r;
+}
+
+static void
+test_help (void)
+{
+  Run r = run (NULL, NULL, "--help", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "scan"));
+  g_assert_nonnull (strstr (r.out, "check"));
+  g_assert_nonnull (strstr (r.out, "explain"));
+  run_clear (&r);
+  r = run (NULL, NULL, "--version", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "bouncekit "));
+  run_clear (&r);
+  r = run (NULL, NULL, "frobnicate", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "unknown command 'frobnicate'"));
+  run_clear (&r);
+}
+
+static void
+test_scan_json (void)
+{
+  g_autofree char *path = write_tmp ("dsn.eml", dsn_msg);
+  Run r = run (NULL, NULL, "scan", "--quiet", path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_auto (GStrv) lines = g_strsplit (r.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);   /* one line + trailing "" */
+  g_autoptr (GError) err = NULL;
+  json_parser_load_from_data (parser, lines[0], -1, &err);
+  g_assert_no_error (err);
+  JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+  static const char *const keys[] = {
+    "source", "index", "recipient", "original_recipient", "action", "status", "reply_code",
+    "class", "reason", "diagnostic", "diagnostic_type", "remote_mta", "reporting_mta", "mta",
+    "feedback_type", "date", "original_message_id", "original_from", "original_subject",
+    "list_id", "rule",
+  };
+  g_assert_cmpuint (json_object_get_size (o), ==, G_N_ELEMENTS (keys));
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_true (json_object_has_member (o, keys[i]));
+  g_assert_cmpstr (json_object_get_string_member (o, "source"), ==, path);
+  g_assert_true (json_object_get_null_member (o, "index"));
+  g_assert_cmpstr (json_object_get_string_member (o, "recipient"), ==, "gone@example.com");
+  g_assert_cmpstr (json_object_get_string_member (o, "original_recipient"), ==, "Gone@example.com");
+  g_assert_cmpstr (json_object_get_string_member (o, "action"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "5.1.1");
+  g_assert_cmpstr (json_object_get_string_member (o, "reply_code"), ==, "550");
+  g_assert_cmpstr (json_object_get_string_member (o, "class"), ==, "hard");
+  g_assert_cmpstr (json_object_get_string_member (o, "reason"), ==, "userunknown");
+  g_assert_cmpstr (json_object_get_string_member (o, "diagnostic"), ==,
+                   "550 5.1.1 <gone@example.com>: Recipient address rejected: User unknown in local recipient table");
+  g_assert_cmpstr (json_object_get_string_member (o, "diagnostic_type"), ==, "smtp");
+  g_assert_cmpstr (json_object_get_string_member (o, "remote_mta"), ==, "mx.example.com");
+  g_assert_cmpstr (json_object_get_string_member (o, "reporting_mta"), ==, "mx.example.net");
+  g_assert_true (json_object_get_null_member (o, "feedback_type"));
+  g_assert_cmpstr (json_object_get_string_member (o, "original_message_id"), ==, "abc123@example.org");
+  g_assert_cmpstr (json_object_get_string_member (o, "original_from"), ==, "sender@example.org");
+  g_assert_cmpstr (json_object_get_string_member (o, "original_subject"), ==, "Hello list");
+  g_assert_cmpstr (json_object_get_string_member (o, "list_id"), ==, "<news.example.org>");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (o, "rule"), "reason:")
+                 || g_str_has_prefix (json_object_get_string_member (o, "rule"), "status:"));
+  run_clear (&r);
+}
+
+static void
+test_scan_stdin_and_plain (void)
+{
+  Run r = run (dsn_msg, NULL, "scan", "--quiet", "-", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "\"source\":\"-\""));
+  run_clear (&r);
+  /* a non-bounce prints nothing, even with --all */
+  r = run (plain_msg, NULL, "scan", "--quiet", "--all", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "");
+  run_clear (&r);
+}
+
+static void
+test_scan_missing_input (void)
+{
+  g_autofree char *good = write_tmp ("good.eml", dsn_msg);
+  g_autofree char *missing = g_build_filename (tmpdir, "no-such-file.eml", NULL);
+  Run r = run (NULL, NULL, "scan", "--quiet", missing, good, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, missing));
+  /* the run went on with the next input */
+  g_assert_nonnull (strstr (r.out, "gone@example.com"));
+  run_clear (&r);
+}
+
+static void
+test_scan_formats (void)
+{
+  g_autofree char *path = write_tmp ("fmt.eml", dsn_msg);
+  Run r = run (NULL, NULL, "scan", "--quiet", "--format", "csv", path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "source,index,recipient,original_recipient,action,status,reply_code,class,reason,"));
+  g_assert_nonnull (strstr (r.out, ",\"gone@example.com\",\"Gone@example.com\",\"failed\",\"5.1.1\",\"550\",\"hard\",\"userunknown\","));
+  run_clear (&r);
+  r = run (NULL, NULL, "scan", "--quiet", "--format", "text", path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, ": gone@example.com hard userunknown\n"));
+  run_clear (&r);
+  r = run (NULL, NULL, "scan", "--format", "xml", path, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "unknown format 'xml'"));
+  run_clear (&r);
+}
+
+static void
+test_scan_write_error (void)
+{
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full");
+      return;
+    }
+  g_autofree char *path = write_tmp ("full.eml", dsn_msg);
+  Run r = run (NULL, "/dev/full", "scan", "--quiet", path, NULL);
+  g_assert_cmpint (r.status, !=, 0);
+  g_assert_nonnull (strstr (r.err, "cannot write output"));
+  run_clear (&r);
+}
+
+static void
+test_check (void)
+{
+  Run r = run (dsn_msg, NULL, "check", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_cmpstr (r.err, ==, "");
+  run_clear (&r);
+  r = run (plain_msg, NULL, "check", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.out, ==, "");
+  run_clear (&r);
+  r = run (dsn_msg, NULL, "check", "--class", "soft,policy", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  run_clear (&r);
+  r = run (dsn_msg, NULL, "check", "--class", "hard", "--print", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "\"class\":\"hard\""));
+  run_clear (&r);
+  r = run (dsn_msg, NULL, "check", "--class", "bogus", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  run_clear (&r);
+  r = run ("", NULL, "check", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "empty input"));
+  run_clear (&r);
+}
+
+static void
+test_rules_check (void)
+{
+  Run r = run (NULL, NULL, "rules", "check", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "OK"));
+  run_clear (&r);
+  g_autofree char *bad = g_build_filename (tmpdir, "badrules", NULL);
+  g_mkdir (bad, 0700);
+  g_autofree char *file = g_build_filename (bad, "10-bad.rules", NULL);
+  g_file_set_contents (file, "# comment\nreason broken.one userunknown (unclosed\n", -1, NULL);
+  r = run (NULL, NULL, "rules", "check", bad, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "10-bad.rules:2:"));
+  run_clear (&r);
+  /* a command with a broken rules dir fails loudly, before reading input */
+  r = run (dsn_msg, NULL, "check", "--rules", bad, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  run_clear (&r);
+}
+
+static void
+test_explain (void)
+{
+  g_autofree char *path = write_tmp ("explain.eml", dsn_msg);
+  Run r = run (NULL, NULL, "explain", path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "kind: dsn"));
+  g_assert_nonnull (strstr (r.out, "recipient 1: gone@example.com"));
+  g_assert_nonnull (strstr (r.out, "delivery-status"));
+  g_assert_nonnull (strstr (r.out, "decided by "));
+  run_clear (&r);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  bin = g_getenv ("BOUNCEKIT_BIN");
+  g_assert_nonnull (bin);
+  g_autoptr (GError) err = NULL;
+  tmpdir = g_dir_make_tmp ("bk-cli-XXXXXX", &err);
+  g_assert_no_error (err);
+  g_setenv ("BOUNCEKIT_RULES", g_getenv ("BK_RULES_DIR"), TRUE);
+
+  g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/scan/json", test_scan_json);
+  g_test_add_func ("/cli/scan/stdin-and-plain", test_scan_stdin_and_plain);
+  g_test_add_func ("/cli/scan/missing-input", test_scan_missing_input);
+  g_test_add_func ("/cli/scan/formats", test_scan_formats);
+  g_test_add_func ("/cli/scan/write-error", test_scan_write_error);
+  g_test_add_func ("/cli/check", test_check);
+  g_test_add_func ("/cli/rules/check", test_rules_check);
+  g_test_add_func ("/cli/explain", test_explain);
+  int rc = g_test_run ();
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+  if (system (cmd) != 0)
+    g_printerr ("could not remove %s\n", tmpdir);
+  g_free (tmpdir);
+  return rc;
+}
