@@ -253,6 +253,30 @@ fallback_recipients (BkReport *report, GMimeMessage *msg, GMimeObject *orig,
     }
 }
 
+/* embedded_dsn - where delivery-status fields start inside the text of a
+ * message whose DSN part is not a MIME part of its own (a broken boundary,
+ * or an old MTA writing the fields into the text): the first line that
+ * opens with Reporting-MTA, Final-Recipient or Original-Recipient, if a
+ * Final-Recipient or Original-Recipient line exists at all. NULL otherwise.
+ * Returns a pointer into @text. */
+static const char *
+embedded_dsn (const char *text)
+{
+  static const char *const openers[] = { "Reporting-MTA:", "Final-Recipient:", "Original-Recipient:" };
+  const char *first = NULL;
+  gboolean names_recipient = FALSE;
+  for (const char *line = text; line && *line; line = strchr (line, '\n'), line = line ? line + 1 : NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (openers); i++)
+      if (g_ascii_strncasecmp (line, openers[i], strlen (openers[i])) == 0)
+        {
+          if (first == NULL)
+            first = line;
+          if (i > 0)
+            names_recipient = TRUE;
+        }
+  return names_recipient ? first : NULL;
+}
+
 /* ---- report kinds ---- */
 
 static void
@@ -386,9 +410,12 @@ bk_analyzer_analyze (BkAnalyzer *an, GMimeMessage *message)
   g_autoptr (GMimeObject) orig = returned_message (parts, text);
   fill_original (report, orig);
 
-  if (parts->has_dsn)
+  const char *inline_dsn = parts->has_dsn ? NULL : embedded_dsn (parts->text->str);
+  if (parts->has_dsn || inline_dsn)
     {
-      g_autoptr (BkDsn) dsn = bk_dsn_parse (parts->dsn->str);
+      g_autoptr (BkDsn) dsn = bk_dsn_parse (inline_dsn ? inline_dsn : parts->dsn->str);
+      if (inline_dsn)
+        bk_evidence (report->evidence, "delivery-status fields inside the text part");
       if (dsn->recipients->len)
         {
           report->kind = BK_REPORT_KIND_DSN;

@@ -259,7 +259,7 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, BkRecipient *rcpt)
       if (rcpt->reason == NULL && g_strcmp0 (action, "delayed") == 0)
         decide (rcpt, "expired", g_strdup ("action:delayed"));
       if (rcpt->reason == NULL)
-        decide (rcpt, (rcpt->status || rcpt->reply_code) ? "onhold" : "undefined",
+        decide (rcpt, rcpt->diagnostic ? "onhold" : "undefined",
                 g_strdup ("default"));
     }
 
