@@ -8,26 +8,216 @@
 #include "bk-cli.h"
 
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
   guint64 messages;
   guint64 bounces;
   guint64 failed;
   guint64 recipients;
+  GHashTable *by_class;    /* class name -> count (GUINT_TO_POINTER) */
+  GHashTable *by_reason;
+  gboolean progress;       /* stderr is a terminal and not --quiet */
+  gint64 started;
+  gint64 last_progress;
 } ScanStats;
 
+/* One message travelling through the pool: analysed by a worker, printed
+ * by the main thread in input order. */
+typedef struct {
+  BkReaderItem *item;
+  char *output;          /* formatted lines, or NULL */
+  gsize output_len;
+  gboolean bounce;
+  guint64 recipients;
+  GPtrArray *counted;    /* "class\treason" of each failed recipient */
+  gboolean done;
+} Job;
+
+typedef struct {
+  BkOutputFormat format;
+  gboolean all;
+  GMutex lock;
+  GCond cond;
+  GPtrArray *idle;       /* BkAnalyzer* not in use: one per worker */
+} Shared;
+
 static void
-emit (const BkReport *report, const char *source, gint64 index, BkOutputFormat format,
-      gboolean all, ScanStats *stats)
+job_free (Job *job)
 {
+  bk_reader_item_free (job->item);
+  g_free (job->output);
+  if (job->counted)
+    g_ptr_array_unref (job->counted);
+  g_free (job);
+}
+
+/* analyse_job - analyse one message and format its lines into memory */
+static void
+analyse_job (Job *job, BkAnalyzer *an, const Shared *sh)
+{
+  g_autoptr (BkReport) report = bk_analyzer_analyze (an, job->item->message);
+  job->bounce = bk_report_is_bounce (report);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream (&buf, &len);
+  if (mem == NULL)
+    g_error ("out of memory");
+  job->counted = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < report->recipients->len; i++)
     {
       const BkRecipient *r = g_ptr_array_index (report->recipients, i);
-      if (!all && !bk_recipient_is_reportable (r))
+      g_ptr_array_add (job->counted, g_strdup_printf ("%s\t%s", bk_bounce_class_to_string (r->klass),
+                                                      r->reason ? r->reason : "undefined"));
+      if (!sh->all && !bk_recipient_is_reportable (r))
         continue;
-      bk_output_recipient (stdout, format, report, r, source, index);
-      stats->recipients++;
+      bk_output_recipient (mem, sh->format, report, r, job->item->source, job->item->index);
+      job->recipients++;
     }
+  fclose (mem);
+  job->output = buf;
+  job->output_len = len;
+  /* the message is no longer needed: free it in the worker */
+  g_clear_object (&job->item->message);
+}
+
+static void
+worker (gpointer data, gpointer user_data)
+{
+  Job *job = data;
+  Shared *sh = user_data;
+  g_mutex_lock (&sh->lock);
+  BkAnalyzer *an = g_ptr_array_steal_index_fast (sh->idle, sh->idle->len - 1);
+  g_mutex_unlock (&sh->lock);
+  analyse_job (job, an, sh);
+  g_mutex_lock (&sh->lock);
+  g_ptr_array_add (sh->idle, an);
+  job->done = TRUE;
+  g_cond_broadcast (&sh->cond);
+  g_mutex_unlock (&sh->lock);
+}
+
+static void
+count (GHashTable *table, const char *key)
+{
+  gpointer old = g_hash_table_lookup (table, key);
+  g_hash_table_replace (table, g_strdup (key), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
+}
+
+/* progress - one status line on a terminal, at most four times a second */
+static void
+progress (ScanStats *stats, gboolean last)
+{
+  gint64 now = g_get_monotonic_time ();
+  if (!stats->progress || (!last && now - stats->last_progress < 250000))
+    return;
+  stats->last_progress = now;
+  double secs = (now - stats->started) / 1e6;
+  fprintf (stderr, "\r\033[Kbouncekit: %" G_GUINT64_FORMAT " messages, %.0f/s, %" G_GUINT64_FORMAT " bounces%s",
+           stats->messages, secs > 0 ? stats->messages / secs : 0.0, stats->bounces, last ? "\n" : "");
+}
+
+/* finish - print a done job and count it */
+static void
+finish (Job *job, ScanStats *stats)
+{
+  if (job->item->error)
+    {
+      bk_cli_error ("%s", job->item->error->message);
+      stats->failed++;
+    }
+  else
+    {
+      stats->messages++;
+      stats->bounces += job->bounce;
+      stats->recipients += job->recipients;
+      for (guint i = 0; job->counted && i < job->counted->len; i++)
+        {
+          char *entry = g_ptr_array_index (job->counted, i);
+          char *tab = strchr (entry, '\t');
+          *tab = '\0';
+          count (stats->by_class, entry);
+          count (stats->by_reason, tab + 1);
+        }
+      if (job->output_len)
+        fwrite (job->output, 1, job->output_len, stdout);
+    }
+  job_free (job);
+  progress (stats, FALSE);
+}
+
+/* drain - print finished jobs from the head of @queue, in order; with
+ * @wait, block until the queue is no longer than @keep */
+static void
+drain (GQueue *queue, Shared *sh, ScanStats *stats, guint keep)
+{
+  for (;;)
+    {
+      g_mutex_lock (&sh->lock);
+      Job *head = g_queue_peek_head (queue);
+      while (head && !head->done && queue->length > keep)
+        g_cond_wait (&sh->cond, &sh->lock);
+      gboolean ready = head && head->done;
+      g_mutex_unlock (&sh->lock);
+      if (!ready)
+        return;
+      finish (g_queue_pop_head (queue), stats);
+    }
+}
+
+static void
+add_counts (JsonBuilder *b, const char *name, GHashTable *table)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+  g_autoptr (GList) keys = g_list_sort (g_hash_table_get_keys (table), (GCompareFunc) strcmp);
+  for (GList *l = keys; l; l = l->next)
+    {
+      json_builder_set_member_name (b, l->data);
+      json_builder_add_int_value (b, GPOINTER_TO_UINT (g_hash_table_lookup (table, l->data)));
+    }
+  json_builder_end_object (b);
+}
+
+/* summary - the end-of-run counts on stderr, as text or one JSON object;
+ * every message read is counted once: messages = bounces + non-bounces */
+static void
+summary (const ScanStats *stats, gboolean json)
+{
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "messages");
+      json_builder_add_int_value (b, stats->messages);
+      json_builder_set_member_name (b, "bounces");
+      json_builder_add_int_value (b, stats->bounces);
+      json_builder_set_member_name (b, "non_bounces");
+      json_builder_add_int_value (b, stats->messages - stats->bounces);
+      json_builder_set_member_name (b, "failed_inputs");
+      json_builder_add_int_value (b, stats->failed);
+      json_builder_set_member_name (b, "recipients_printed");
+      json_builder_add_int_value (b, stats->recipients);
+      add_counts (b, "by_class", stats->by_class);
+      add_counts (b, "by_reason", stats->by_reason);
+      json_builder_end_object (b);
+      g_autoptr (JsonNode) root = json_builder_get_root (b);
+      g_autofree char *text = json_to_string (root, FALSE);
+      fprintf (stderr, "%s\n", text);
+      return;
+    }
+  fprintf (stderr, "bouncekit: %" G_GUINT64_FORMAT " messages: %" G_GUINT64_FORMAT " bounces, %"
+           G_GUINT64_FORMAT " non-bounces; %" G_GUINT64_FORMAT " failed inputs; %" G_GUINT64_FORMAT
+           " recipients printed\n", stats->messages, stats->bounces, stats->messages - stats->bounces,
+           stats->failed, stats->recipients);
+  g_autoptr (GList) keys = g_list_sort (g_hash_table_get_keys (stats->by_class), (GCompareFunc) strcmp);
+  for (GList *l = keys; l; l = l->next)
+    fprintf (stderr, "  class %-8s %u\n", (const char *) l->data,
+             GPOINTER_TO_UINT (g_hash_table_lookup (stats->by_class, l->data)));
+  g_autoptr (GList) reasons = g_list_sort (g_hash_table_get_keys (stats->by_reason), (GCompareFunc) strcmp);
+  for (GList *l = reasons; l; l = l->next)
+    fprintf (stderr, "  reason %-16s %u\n", (const char *) l->data,
+             GPOINTER_TO_UINT (g_hash_table_lookup (stats->by_reason, l->data)));
 }
 
 int
@@ -39,12 +229,14 @@ bk_cmd_scan (int argc, char **argv)
   gboolean all = FALSE;
   gboolean quiet = FALSE;
   int jobs = 0;
+  g_autofree char *summary_name = NULL;
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "Output format: json (default), text or csv", "FORMAT" },
     { "all", 'a', 0, G_OPTION_ARG_NONE, &all, "Also print delivered recipients, auto-replies and the like", NULL },
     { "rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rules directory (default: $BOUNCEKIT_RULES or the installed rules)", "DIR" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Worker threads (default: number of cores)", "N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress or summary on stderr", NULL },
+    { "summary", 's', 0, G_OPTION_ARG_STRING, &summary_name, "Summary on stderr: text (default) or json", "FORMAT" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
     { NULL },
   };
@@ -63,6 +255,11 @@ bk_cmd_scan (int argc, char **argv)
       bk_cli_error ("unknown format '%s' (json, text or csv)", format_name);
       return BK_EXIT_USAGE;
     }
+  if (summary_name && strcmp (summary_name, "text") != 0 && strcmp (summary_name, "json") != 0)
+    {
+      bk_cli_error ("unknown summary format '%s' (text or json)", summary_name);
+      return BK_EXIT_USAGE;
+    }
   if (jobs < 0)
     {
       bk_cli_error ("--jobs must be at least 1");
@@ -75,10 +272,27 @@ bk_cmd_scan (int argc, char **argv)
       bk_cli_error ("cannot load rules: %s", err->message);
       return BK_EXIT_FAILURE;
     }
-  g_autoptr (BkAnalyzer) an = bk_analyzer_new (rules);
+  if (jobs == 0)
+    jobs = (int) MIN (g_get_num_processors (), 64);
   static char *stdin_only[] = { (char *) "-", NULL };
   char **inputs = paths && paths[0] ? paths : stdin_only;
   ScanStats stats = { 0 };
+  stats.by_class = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  stats.by_reason = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  stats.progress = !quiet && isatty (STDERR_FILENO);
+  stats.started = g_get_monotonic_time ();
+  Shared sh = { .format = format, .all = all };
+  g_mutex_init (&sh.lock);
+  g_cond_init (&sh.cond);
+  sh.idle = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_analyzer_free);
+  for (int i = 0; i < jobs; i++)
+    g_ptr_array_add (sh.idle, bk_analyzer_new (rules));
+  /* with one job everything runs inline: no thread for a pipe filter run */
+  GThreadPool *pool = jobs > 1 ? g_thread_pool_new (worker, &sh, jobs, TRUE, NULL) : NULL;
+  GQueue queue = G_QUEUE_INIT;
+  /* messages in flight: enough to keep every worker busy, few enough that
+   * memory stays flat whatever the input size */
+  guint window = (guint) jobs * 8;
 
   bk_output_header (stdout, format);
   for (guint p = 0; inputs[p]; p++)
@@ -87,27 +301,36 @@ bk_cmd_scan (int argc, char **argv)
       BkReaderItem *item;
       while ((item = bk_reader_next (rd)))
         {
-          if (item->error)
+          Job *job = g_new0 (Job, 1);
+          job->item = item;
+          if (item->error || pool == NULL)
             {
-              bk_cli_error ("%s", item->error->message);
-              stats.failed++;
+              if (!item->error)
+                analyse_job (job, g_ptr_array_index (sh.idle, 0), &sh);
+              job->done = TRUE;
+              g_queue_push_tail (&queue, job);
             }
           else
             {
-              g_autoptr (BkReport) report = bk_analyzer_analyze (an, item->message);
-              stats.messages++;
-              if (bk_report_is_bounce (report))
-                stats.bounces++;
-              emit (report, item->source, item->index, format, all, &stats);
+              g_queue_push_tail (&queue, job);
+              g_thread_pool_push (pool, job, NULL);
             }
-          bk_reader_item_free (item);
+          drain (&queue, &sh, &stats, window);
         }
     }
+  drain (&queue, &sh, &stats, 0);
+  if (pool)
+    g_thread_pool_free (pool, FALSE, TRUE);
+  g_ptr_array_unref (sh.idle);
+  g_mutex_clear (&sh.lock);
+  g_cond_clear (&sh.cond);
+
   int rc = bk_cli_finish_stdout ();
-  if (!quiet)
-    fprintf (stderr, "bouncekit: %" G_GUINT64_FORMAT " messages, %" G_GUINT64_FORMAT
-             " bounces, %" G_GUINT64_FORMAT " recipients, %" G_GUINT64_FORMAT " failed inputs\n",
-             stats.messages, stats.bounces, stats.recipients, stats.failed);
+  progress (&stats, TRUE);
+  if (!quiet || summary_name)
+    summary (&stats, g_strcmp0 (summary_name, "json") == 0);
+  g_hash_table_unref (stats.by_class);
+  g_hash_table_unref (stats.by_reason);
   if (rc != BK_EXIT_OK)
     return rc;
   return stats.failed ? BK_EXIT_FAILURE : BK_EXIT_OK;
