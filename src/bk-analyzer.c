@@ -430,13 +430,15 @@ bk_analyzer_analyze (BkAnalyzer *an, GMimeMessage *message)
       report->kind = BK_REPORT_KIND_TEXT;
       from_text (report, text);
     }
-  if (report->recipients->len == 0 && !text->detected && !parts->has_dsn
+  /* X-Failed-Recipients is only ever set by a bounce */
+  g_autofree char *xfailed = bk_mime_header (GMIME_OBJECT (message), "X-Failed-Recipients");
+  if (report->recipients->len == 0 && !text->detected && !parts->has_dsn && !xfailed
       && auto_submitted_reply (message))
     {
       autoreply (report, message, "autoreply:auto-submitted");
       return report;
     }
-  if (report->recipients->len == 0 && (text->detected || parts->has_dsn))
+  if (report->recipients->len == 0 && (text->detected || parts->has_dsn || xfailed))
     {
       fallback_recipients (report, message, orig, text, parts->text->str);
       if (report->recipients->len)
