@@ -151,6 +151,36 @@ static const struct { const char *reason; BkBounceClass klass; } class_table[] =
   { "feedback", BK_BOUNCE_CLASS_NONE },
 };
 
+/* Detail numbers of the "X.0.9xx" codes the reference analyzer (Sisimai)
+ * reports when a bounce carries no enhanced status at all: X.0 (undefined
+ * subject) plus a private detail per reason. bouncekit mirrors them so its
+ * status column compares one to one; `rule` and explain say when a status
+ * was derived this way. */
+static const struct { const char *reason; const char *detail; } pseudo_table[] = {
+  { "undefined", "900" }, { "onhold", "901" }, { "syntaxerror", "902" },
+  { "norelaying", "909" }, { "filtered", "910" }, { "userunknown", "911" },
+  { "hostunknown", "912" }, { "hasmoved", "916" }, { "rejected", "918" },
+  { "suspend", "921" }, { "mailboxfull", "922" }, { "exceedlimit", "923" },
+  { "systemfull", "926" }, { "systemerror", "930" }, { "notaccept", "932" },
+  { "mesgtoobig", "934" }, { "mailererror", "939" }, { "networkerror", "944" },
+  { "toomanyconn", "945" }, { "expired", "947" }, { "speeding", "952" },
+  { "contenterror", "960" }, { "securityerror", "970" }, { "blocked", "971" },
+  { "policyviolation", "972" }, { "requireptr", "973" }, { "authfailure", "974" },
+  { "badreputation", "975" }, { "failedstarttls", "976" }, { "notcompliantrfc", "979" },
+  { "spamdetected", "980" }, { "virusdetected", "981" },
+};
+
+/* bk_reason_pseudo_status - "5.0.911" for a permanent userunknown, NULL for
+ * reasons that are no failure */
+char *
+bk_reason_pseudo_status (const char *reason, gboolean temporary)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (pseudo_table); i++)
+    if (g_strcmp0 (pseudo_table[i].reason, reason) == 0)
+      return g_strdup_printf ("%c.0.%s", temporary ? '4' : '5', pseudo_table[i].detail);
+  return NULL;
+}
+
 /* bk_reason_class - DESIGN's class of @reason; unknown reasons are soft */
 BkBounceClass
 bk_reason_class (const char *reason)
@@ -264,6 +294,7 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, BkRecipient *rcpt)
     }
 
   BkBounceClass klass = bk_reason_class (rcpt->reason);
+  gboolean no_status = rcpt->status == NULL;
   gboolean temporary = g_strcmp0 (action, "delayed") == 0
                        || (rcpt->status && rcpt->status[0] == '4')
                        || (!rcpt->status && rcpt->reply_code && rcpt->reply_code[0] == '4');
@@ -273,4 +304,12 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, BkRecipient *rcpt)
   if (klass == BK_BOUNCE_CLASS_HARD && g_strcmp0 (rcpt->reason, "notaccept") == 0 && temporary)
     klass = BK_BOUNCE_CLASS_SOFT;
   rcpt->klass = klass;
+
+  if (no_status && klass != BK_BOUNCE_CLASS_NONE)
+    {
+      rcpt->status = bk_reason_pseudo_status (rcpt->reason, temporary);
+      if (rcpt->status)
+        bk_evidence (rcpt->evidence, "status %s derived from reason %s: the report gives none",
+                     rcpt->status, rcpt->reason);
+    }
 }

@@ -213,18 +213,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkTextResult, bk_text_result_free)
 
 /* ---- classification (bk-classify.c) ---- */
 
-typedef struct {
-  const char *reason;   /* static string */
-  char *rule;           /* owned: "reason:ID", "status:5.1.1", ... */
-  gboolean from_text;   /* a text rule decided */
-} BkVerdict;
-
 G_GNUC_INTERNAL void bk_classify (BkScanner *scanner,
                                   const BkRuleset *rules,
                                   BkRecipient *rcpt);
 G_GNUC_INTERNAL BkBounceClass bk_reason_class (const char *reason);
 G_GNUC_INTERNAL const char *bk_reason_intern (const char *reason);
 G_GNUC_INTERNAL const char *bk_status_reason (const char *status);
+G_GNUC_INTERNAL char *bk_reason_pseudo_status (const char *reason, gboolean temporary);
 
 /* ---- report (bk-report.c) ---- */
 
