@@ -4,6 +4,7 @@
 
 G_DEFINE_QUARK (bk-rules-error-quark, bk_rules_error)
 G_DEFINE_QUARK (bk-input-error-quark, bk_input_error)
+G_DEFINE_QUARK (bk-history-error-quark, bk_history_error)
 
 /**
  * bk_bounce_class_to_string:

@@ -295,6 +295,67 @@ test_explain (void)
   run_clear (&r);
 }
 
+static void
+test_history (void)
+{
+  g_autofree char *mbox = g_build_filename (tmpdir, "two.mbox", NULL);
+  g_autofree char *content = g_strconcat ("From MAILER-DAEMON Mon Mar  2 10:00:00 2026\n", dsn_msg,
+                                          "\nFrom alice@example.org Mon Mar  2 10:05:00 2026\n", plain_msg, NULL);
+  g_file_set_contents (mbox, content, -1, NULL);
+  g_autofree char *db = g_build_filename (tmpdir, "history.db", NULL);
+  Run r = run (NULL, NULL, "ingest", "--db", db, mbox, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.err, "2 messages, 1 new events"));
+  run_clear (&r);
+  r = run (NULL, NULL, "stats", "--db", db, "--format", "json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autofree char *first = g_strdup (r.out);
+  run_clear (&r);
+  /* the same input again: nothing new, the same database */
+  r = run (NULL, NULL, "ingest", "--db", db, mbox, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.err, "2 messages, 0 new events"));
+  run_clear (&r);
+  r = run (NULL, NULL, "stats", "--db", db, "--format", "json", NULL);
+  g_assert_cmpstr (r.out, ==, first);
+  g_assert_nonnull (strstr (r.out, "\"example.com\""));
+  run_clear (&r);
+  r = run (NULL, NULL, "suppress", "--db", db, "--format", "csv", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "\"gone@example.com\",hard,1,0,0,0,userunknown,2026-03-02T10:00:00Z"));
+  run_clear (&r);
+  r = run (NULL, NULL, "forgive", "--db", db, "gone@example.com", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  r = run (NULL, NULL, "suppress", "--db", db, NULL);
+  g_assert_cmpstr (r.out, ==, "");
+  run_clear (&r);
+  /* check --record records while filtering */
+  g_autofree char *db2 = g_build_filename (tmpdir, "record.db", NULL);
+  r = run (dsn_msg, NULL, "check", "--record", "--db", db2, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  r = run (NULL, NULL, "suppress", "--db", db2, NULL);
+  g_assert_true (g_str_has_prefix (r.out, "gone@example.com\thard\t"));
+  run_clear (&r);
+  r = run (NULL, NULL, "suppress", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "--db FILE is required"));
+  run_clear (&r);
+}
+
+static void
+test_summary_json (void)
+{
+  g_autofree char *a = write_tmp ("sum-a.eml", dsn_msg);
+  g_autofree char *b = write_tmp ("sum-b.eml", plain_msg);
+  Run r = run (NULL, NULL, "scan", "--jobs", "2", "--summary", "json", a, b, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "{\"messages\":2,\"bounces\":1,\"non_bounces\":1,\"failed_inputs\":0,"
+                   "\"recipients_printed\":1,\"by_class\":{\"hard\":1},\"by_reason\":{\"userunknown\":1}}\n");
+  run_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -315,6 +376,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/check", test_check);
   g_test_add_func ("/cli/rules/check", test_rules_check);
   g_test_add_func ("/cli/explain", test_explain);
+  g_test_add_func ("/cli/history", test_history);
+  g_test_add_func ("/cli/scan/summary-json", test_summary_json);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
   if (system (cmd) != 0)

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 
 #define BK_RULES_ERROR (bk_rules_error_quark ())
 #define BK_INPUT_ERROR (bk_input_error_quark ())
+#define BK_HISTORY_ERROR (bk_history_error_quark ())
 
 /**
  * BkRulesError:
@@ -45,6 +46,19 @@ typedef enum {
   BK_INPUT_ERROR_UNSUPPORTED,
 } BkInputError;
 
+/**
+ * BkHistoryError:
+ * @BK_HISTORY_ERROR_DB: SQLite reported an error
+ * @BK_HISTORY_ERROR_SCHEMA: the database has a schema this version does not know
+ *
+ * Errors of the bounce history database. May be extended later.
+ */
+typedef enum {
+  BK_HISTORY_ERROR_DB,
+  BK_HISTORY_ERROR_SCHEMA,
+} BkHistoryError;
+
+BK_API GQuark bk_history_error_quark (void);
 BK_API GQuark bk_rules_error_quark (void);
 BK_API GQuark bk_input_error_quark (void);
 

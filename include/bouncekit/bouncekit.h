@@ -11,4 +11,5 @@
 #include <bouncekit/bk-report.h>
 #include <bouncekit/bk-analyzer.h>
 #include <bouncekit/bk-reader.h>
+#include <bouncekit/bk-history.h>
 #undef BK_INSIDE

@@ -72,7 +72,9 @@ bk_cli_finish_stdout (void)
 {
   if (fflush (stdout) != 0 || ferror (stdout))
     {
-      bk_cli_error ("cannot write output: %s", g_strerror (errno ? errno : EIO));
+      /* a reader that went away (| head) is not worth a message */
+      if (errno != EPIPE)
+        bk_cli_error ("cannot write output: %s", g_strerror (errno ? errno : EIO));
       return BK_EXIT_FAILURE;
     }
   return BK_EXIT_OK;

@@ -30,6 +30,14 @@ int bk_cmd_scan (int argc, char **argv);
 int bk_cmd_check (int argc, char **argv);
 int bk_cmd_explain (int argc, char **argv);
 int bk_cmd_rules (int argc, char **argv);
+int bk_cmd_ingest (int argc, char **argv);
+int bk_cmd_suppress (int argc, char **argv);
+int bk_cmd_stats (int argc, char **argv);
+int bk_cmd_forgive (int argc, char **argv);
+
+/* bk-cmd-history.c */
+gboolean bk_cli_record (BkHistory *h, const BkReport *report, GMimeMessage *msg,
+                        const char *source, guint *out_added, GError **error);
 
 /* bk-cli.c */
 void bk_cli_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);

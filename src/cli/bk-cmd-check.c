@@ -43,9 +43,13 @@ bk_cmd_check (int argc, char **argv)
   g_autofree char *rules_dir = NULL;
   g_auto (GStrv) paths = NULL;
   gboolean print = FALSE;
+  gboolean record = FALSE;
+  g_autofree char *db = NULL;
   GOptionEntry entries[] = {
     { "class", 'c', 0, G_OPTION_ARG_STRING, &classes, "Succeed only for these classes (comma list of hard, soft, policy)", "LIST" },
     { "print", 'p', 0, G_OPTION_ARG_NONE, &print, "Print the recipients as JSON lines", NULL },
+    { "record", 0, 0, G_OPTION_ARG_NONE, &record, "Also record the events in the history (--db)", NULL },
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History database for --record", "FILE" },
     { "rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rules directory", "DIR" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "[FILE|-]" },
     { NULL },
@@ -69,6 +73,11 @@ bk_cmd_check (int argc, char **argv)
       return BK_EXIT_USAGE;
     }
   const char *path = paths && paths[0] ? paths[0] : "-";
+  if (record && db == NULL)
+    {
+      bk_cli_error ("--record needs --db FILE");
+      return BK_EXIT_USAGE;
+    }
 
   g_autoptr (GError) err = NULL;
   g_autoptr (BkRuleset) rules = bk_cli_load_rules (rules_dir, &err);
@@ -86,6 +95,15 @@ bk_cmd_check (int argc, char **argv)
     }
   g_autoptr (BkAnalyzer) an = bk_analyzer_new (rules);
   g_autoptr (BkReport) report = bk_analyzer_analyze (an, item->message);
+  if (record)
+    {
+      g_autoptr (BkHistory) h = bk_history_open (db, &err);
+      if (h == NULL || !bk_cli_record (h, report, item->message, item->source, NULL, &err))
+        {
+          bk_cli_error ("%s", err->message);
+          return BK_EXIT_USAGE;
+        }
+    }
   gboolean hit = FALSE;
   for (guint i = 0; i < report->recipients->len; i++)
     {

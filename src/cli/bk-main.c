@@ -13,6 +13,10 @@ static const BkCommand commands[] = {
   { "check", bk_cmd_check, "exit 0 if the message on stdin (or FILE) is a bounce, 1 if not" },
   { "explain", bk_cmd_explain, "show how each recipient of one message was decided" },
   { "rules", bk_cmd_rules, "rules check [DIR]: validate a rules directory" },
+  { "ingest", bk_cmd_ingest, "record bounces in an SQLite history (--db FILE PATH…)" },
+  { "suppress", bk_cmd_suppress, "list the addresses to stop mailing (--db FILE)" },
+  { "stats", bk_cmd_stats, "counts per domain and per reason (--db FILE)" },
+  { "forgive", bk_cmd_forgive, "reset addresses in the history (--db FILE ADDRESS…)" },
   { "help", cmd_help, "show this help" },
   { "version", cmd_version, "print the version" },
 };

@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * List hygiene commands over the SQLite history:
+ *   ingest --db FILE PATH…   record every recipient event (idempotent)
+ *   suppress --db FILE …     the addresses to stop mailing, with evidence
+ *   stats --db FILE          counts per domain and per reason
+ *   forgive --db FILE ADDR…  reset addresses
+ * ingest commits once per input path, so an interrupted run loses at most
+ * the path in progress and a rerun adds only what is missing.
+ */
+#include "bk-cli.h"
+
+#include <string.h>
+
+static BkHistory *
+open_db (const char *db)
+{
+  if (db == NULL)
+    {
+      bk_cli_error ("--db FILE is required");
+      return NULL;
+    }
+  g_autoptr (GError) err = NULL;
+  BkHistory *h = bk_history_open (db, &err);
+  if (h == NULL)
+    bk_cli_error ("%s", err->message);
+  return h;
+}
+
+/* parse_now - "--now" as Unix seconds or an ISO 8601 date; default: now */
+static gboolean
+parse_now (const char *text, gint64 *out_now)
+{
+  if (text == NULL)
+    {
+      *out_now = g_get_real_time () / G_USEC_PER_SEC;
+      return TRUE;
+    }
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll (text, &end, 10);
+  if (end && *end == '\0' && end != text)
+    {
+      *out_now = v;
+      return TRUE;
+    }
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) dt = g_date_time_new_from_iso8601 (text, utc);
+  if (dt == NULL)
+    {
+      g_autofree char *with_time = g_strconcat (text, "T00:00:00Z", NULL);
+      g_autoptr (GDateTime) d2 = g_date_time_new_from_iso8601 (with_time, utc);
+      if (d2 == NULL)
+        return FALSE;
+      *out_now = g_date_time_to_unix (d2);
+      return TRUE;
+    }
+  *out_now = g_date_time_to_unix (dt);
+  return TRUE;
+}
+
+/* bk_cli_record - record one analysed message; shared with check --record */
+gboolean
+bk_cli_record (BkHistory *h, const BkReport *report, GMimeMessage *msg, const char *source,
+               guint *out_added, GError **error)
+{
+  g_autofree char *key = bk_history_message_key (msg);
+  return bk_history_record (h, report, key, source, out_added, error);
+}
+
+int
+bk_cmd_ingest (int argc, char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *rules_dir = NULL;
+  g_auto (GStrv) paths = NULL;
+  gboolean quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History database (created on first use)", "FILE" },
+    { "rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rules directory", "DIR" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on stderr", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("--db FILE PATH… - record bounces in the history");
+  g_option_context_set_description (ctx,
+    "Every recipient event is keyed by the bounce's identity and the address,\n"
+    "so ingesting the same input again adds nothing.\n"
+    "Exit status: 0 all inputs read; 1 an input or the database failed; 2 usage.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!bk_cli_parse (ctx, &argc, &argv))
+    return BK_EXIT_USAGE;
+  if (paths == NULL || paths[0] == NULL)
+    {
+      bk_cli_error ("ingest needs at least one PATH ('-' for stdin)");
+      return BK_EXIT_USAGE;
+    }
+  g_autoptr (BkHistory) h = open_db (db);
+  if (h == NULL)
+    return db ? BK_EXIT_FAILURE : BK_EXIT_USAGE;
+  g_autoptr (GError) err = NULL;
+  g_autoptr (BkRuleset) rules = bk_cli_load_rules (rules_dir, &err);
+  if (rules == NULL)
+    {
+      bk_cli_error ("cannot load rules: %s", err->message);
+      return BK_EXIT_FAILURE;
+    }
+  g_autoptr (BkAnalyzer) an = bk_analyzer_new (rules);
+  guint64 messages = 0, added = 0, failed = 0;
+  for (guint p = 0; paths[p]; p++)
+    {
+      if (!bk_history_begin (h, &err))
+        {
+          bk_cli_error ("%s", err->message);
+          return BK_EXIT_FAILURE;
+        }
+      g_autoptr (BkReader) rd = bk_reader_new (paths[p]);
+      BkReaderItem *item;
+      while ((item = bk_reader_next (rd)))
+        {
+          if (item->error)
+            {
+              bk_cli_error ("%s", item->error->message);
+              failed++;
+            }
+          else
+            {
+              g_autoptr (BkReport) report = bk_analyzer_analyze (an, item->message);
+              guint n = 0;
+              messages++;
+              if (!bk_cli_record (h, report, item->message, item->source, &n, &err))
+                {
+                  bk_cli_error ("%s", err->message);
+                  bk_reader_item_free (item);
+                  return BK_EXIT_FAILURE;   /* the open transaction is rolled back on close */
+                }
+              added += n;
+            }
+          bk_reader_item_free (item);
+        }
+      if (!bk_history_commit (h, &err))
+        {
+          bk_cli_error ("%s", err->message);
+          return BK_EXIT_FAILURE;
+        }
+    }
+  if (!quiet)
+    fprintf (stderr, "bouncekit: %" G_GUINT64_FORMAT " messages, %" G_GUINT64_FORMAT
+             " new events, %" G_GUINT64_FORMAT " failed inputs\n", messages, added, failed);
+  return failed ? BK_EXIT_FAILURE : BK_EXIT_OK;
+}
+
+static char *
+iso_time (gint64 t)
+{
+  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (t);
+  return dt ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
+}
+
+int
+bk_cmd_suppress (int argc, char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *format_name = NULL;
+  g_autofree char *now_text = NULL;
+  int threshold = 3, window = 30, span = 7;
+  gboolean include_policy = FALSE;
+  GOptionEntry entries[] = {
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History database", "FILE" },
+    { "soft-threshold", 0, 0, G_OPTION_ARG_INT, &threshold, "Soft bounces that suppress an address (default 3)", "N" },
+    { "soft-span", 0, 0, G_OPTION_ARG_INT, &span, "…spread over at least this many days (default 7)", "DAYS" },
+    { "window", 'w', 0, G_OPTION_ARG_INT, &window, "Only soft/policy bounces of the last DAYS count (default 30)", "DAYS" },
+    { "include-policy", 0, 0, G_OPTION_ARG_NONE, &include_policy, "Policy bounces count toward the soft threshold", NULL },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default), json or csv", "FORMAT" },
+    { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, "Reference time (Unix seconds or ISO 8601; default: now)", "TIME" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("--db FILE - addresses to stop mailing");
+  g_option_context_set_description (ctx,
+    "An address is listed after any hard bounce, any complaint, or N soft\n"
+    "bounces spread over at least --soft-span days within the window. A later\n"
+    "delivery or 'bouncekit forgive' resets it.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!bk_cli_parse (ctx, &argc, &argv))
+    return BK_EXIT_USAGE;
+  BkSuppressOptions o = { 0 };
+  if (threshold < 1 || window < 0 || span < 0 || !parse_now (now_text, &o.now))
+    {
+      bk_cli_error ("invalid --soft-threshold, --soft-span, --window or --now");
+      return BK_EXIT_USAGE;
+    }
+  const char *fmt = format_name ? format_name : "text";
+  if (strcmp (fmt, "text") != 0 && strcmp (fmt, "json") != 0 && strcmp (fmt, "csv") != 0)
+    {
+      bk_cli_error ("unknown format '%s' (text, json or csv)", fmt);
+      return BK_EXIT_USAGE;
+    }
+  o.soft_threshold = threshold;
+  o.window_days = window;
+  o.soft_span_days = span;
+  o.include_policy = include_policy;
+  g_autoptr (BkHistory) h = open_db (db);
+  if (h == NULL)
+    return db ? BK_EXIT_FAILURE : BK_EXIT_USAGE;
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GPtrArray) list = bk_history_suppress (h, &o, &err);
+  if (list == NULL)
+    {
+      bk_cli_error ("%s", err->message);
+      return BK_EXIT_FAILURE;
+    }
+  if (strcmp (fmt, "csv") == 0)
+    printf ("address,why,hard,soft,policy,complaints,last_reason,last_date\r\n");
+  for (guint i = 0; i < list->len; i++)
+    {
+      BkSuppressed *s = g_ptr_array_index (list, i);
+      g_autofree char *when = iso_time (s->last_time);
+      if (strcmp (fmt, "json") == 0)
+        {
+          g_autoptr (JsonBuilder) b = json_builder_new ();
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "address");
+          json_builder_add_string_value (b, s->address);
+          json_builder_set_member_name (b, "why");
+          json_builder_add_string_value (b, s->why);
+          json_builder_set_member_name (b, "hard");
+          json_builder_add_int_value (b, s->hard);
+          json_builder_set_member_name (b, "soft");
+          json_builder_add_int_value (b, s->soft);
+          json_builder_set_member_name (b, "policy");
+          json_builder_add_int_value (b, s->policy);
+          json_builder_set_member_name (b, "complaints");
+          json_builder_add_int_value (b, s->complaints);
+          json_builder_set_member_name (b, "last_reason");
+          if (s->last_reason)
+            json_builder_add_string_value (b, s->last_reason);
+          else
+            json_builder_add_null_value (b);
+          json_builder_set_member_name (b, "last_date");
+          json_builder_add_string_value (b, when);
+          json_builder_end_object (b);
+          g_autoptr (JsonNode) root = json_builder_get_root (b);
+          g_autofree char *line = json_to_string (root, FALSE);
+          printf ("%s\n", line);
+        }
+      else
+        {
+          g_autofree char *addr = bk_cli_printable (s->address);
+          g_autofree char *reason = bk_cli_printable (s->last_reason ? s->last_reason : "-");
+          if (strcmp (fmt, "csv") == 0)
+            printf ("\"%s\",%s,%u,%u,%u,%u,%s,%s\r\n", addr, s->why, s->hard, s->soft, s->policy,
+                    s->complaints, reason, when);
+          else
+            printf ("%s\t%s\thard=%u soft=%u policy=%u complaints=%u\tlast=%s %s\n", addr, s->why,
+                    s->hard, s->soft, s->policy, s->complaints, reason, when);
+        }
+    }
+  return bk_cli_finish_stdout ();
+}
+
+int
+bk_cmd_stats (int argc, char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *format_name = NULL;
+  GOptionEntry entries[] = {
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History database", "FILE" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default) or json", "FORMAT" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("--db FILE - counts per domain and reason");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!bk_cli_parse (ctx, &argc, &argv))
+    return BK_EXIT_USAGE;
+  gboolean json = g_strcmp0 (format_name, "json") == 0;
+  if (format_name && !json && strcmp (format_name, "text") != 0)
+    {
+      bk_cli_error ("unknown format '%s' (text or json)", format_name);
+      return BK_EXIT_USAGE;
+    }
+  g_autoptr (BkHistory) h = open_db (db);
+  if (h == NULL)
+    return db ? BK_EXIT_FAILURE : BK_EXIT_USAGE;
+  g_autoptr (GError) err = NULL;
+  g_autoptr (JsonNode) root = bk_history_stats (h, &err);
+  if (root == NULL)
+    {
+      bk_cli_error ("%s", err->message);
+      return BK_EXIT_FAILURE;
+    }
+  if (json)
+    {
+      g_autofree char *text = json_to_string (root, TRUE);
+      printf ("%s\n", text);
+      return bk_cli_finish_stdout ();
+    }
+  JsonObject *o = json_node_get_object (root);
+  printf ("events: %" G_GINT64_FORMAT "\n", json_object_get_int_member (o, "events"));
+  static const char *const sections[] = { "by_domain", "by_reason" };
+  for (guint s = 0; s < G_N_ELEMENTS (sections); s++)
+    {
+      printf ("\n%s:\n", sections[s] + 3);
+      JsonObject *sec = json_object_get_object_member (o, sections[s]);
+      g_autoptr (GList) keys = json_object_get_members (sec);
+      for (GList *l = keys; l; l = l->next)
+        {
+          g_autofree char *name = bk_cli_printable (l->data);
+          printf ("  %-32s", name);
+          JsonObject *counts = json_object_get_object_member (sec, l->data);
+          g_autoptr (GList) classes = json_object_get_members (counts);
+          for (GList *c = classes; c; c = c->next)
+            printf (" %s=%" G_GINT64_FORMAT, (const char *) c->data,
+                    json_object_get_int_member (counts, c->data));
+          printf ("\n");
+        }
+    }
+  return bk_cli_finish_stdout ();
+}
+
+int
+bk_cmd_forgive (int argc, char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *now_text = NULL;
+  g_auto (GStrv) addrs = NULL;
+  GOptionEntry entries[] = {
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History database", "FILE" },
+    { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, "Time of the reset (default: now)", "TIME" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &addrs, NULL, "ADDRESS…" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("--db FILE ADDRESS… - reset addresses");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!bk_cli_parse (ctx, &argc, &argv))
+    return BK_EXIT_USAGE;
+  gint64 now;
+  if (addrs == NULL || addrs[0] == NULL || !parse_now (now_text, &now))
+    {
+      bk_cli_error ("forgive needs --db FILE and at least one ADDRESS");
+      return BK_EXIT_USAGE;
+    }
+  g_autoptr (BkHistory) h = open_db (db);
+  if (h == NULL)
+    return db ? BK_EXIT_FAILURE : BK_EXIT_USAGE;
+  g_autoptr (GError) err = NULL;
+  for (guint i = 0; addrs[i]; i++)
+    if (!bk_history_forgive (h, addrs[i], now, &err))
+      {
+        bk_cli_error ("%s", err->message);
+        return BK_EXIT_FAILURE;
+      }
+  return BK_EXIT_OK;
+}

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * History tests: the SQLite list-hygiene database. Events are recorded
+ * from reports built here, then each suppression rule is checked: hard,
+ * complaint, soft threshold with span and window, policy only when asked,
+ * reset by a later delivery and by forgive; re-recording adds nothing;
+ * a database with a newer schema is refused.
+ */
+#include "bk-private.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#define DAY 86400
+#define T0 1700000000   /* 2023-11-14 */
+
+typedef struct {
+  char *dir;
+  char *path;
+  BkHistory *h;
+} Fixture;
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) err = NULL;
+  f->dir = g_dir_make_tmp ("bk-history-XXXXXX", &err);
+  g_assert_no_error (err);
+  f->path = g_build_filename (f->dir, "h.db", NULL);
+  f->h = bk_history_open (f->path, &err);
+  g_assert_no_error (err);
+  g_assert_nonnull (f->h);
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  bk_history_close (f->h);
+  g_unlink (f->path);
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+/* event - record one recipient event at @t */
+static guint
+event (Fixture *f, const char *key, const char *addr, BkBounceClass klass, const char *reason, gint64 t)
+{
+  g_autoptr (BkReport) report = bk_report_new ();
+  BkRecipient *r = bk_report_add_recipient (report);
+  r->recipient = g_strdup (addr);
+  r->klass = klass;
+  r->reason = g_strdup (reason);
+  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (t);
+  r->date = g_date_time_format (dt, "%a, %d %b %Y %H:%M:%S +0000");
+  g_autoptr (GError) err = NULL;
+  guint added = 99;
+  g_assert_true (bk_history_record (f->h, report, key, "test", &added, &err));
+  g_assert_no_error (err);
+  return added;
+}
+
+static GPtrArray *
+suppress (Fixture *f, guint threshold, guint span, guint window, gboolean policy, gint64 now)
+{
+  BkSuppressOptions o = { threshold, span, window, policy, now };
+  g_autoptr (GError) err = NULL;
+  GPtrArray *list = bk_history_suppress (f->h, &o, &err);
+  g_assert_no_error (err);
+  g_assert_nonnull (list);
+  return list;
+}
+
+static BkSuppressed *
+find (GPtrArray *list, const char *addr)
+{
+  for (guint i = 0; i < list->len; i++)
+    {
+      BkSuppressed *s = g_ptr_array_index (list, i);
+      if (g_ascii_strcasecmp (s->address, addr) == 0)
+        return s;
+    }
+  return NULL;
+}
+
+static void
+test_hard (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_assert_cmpuint (event (f, "mid:1", "gone@example.com", BK_BOUNCE_CLASS_HARD, "userunknown", T0), ==, 1);
+  /* the same message again adds nothing */
+  g_assert_cmpuint (event (f, "mid:1", "gone@example.com", BK_BOUNCE_CLASS_HARD, "userunknown", T0), ==, 0);
+  g_autoptr (GPtrArray) list = suppress (f, 3, 7, 30, FALSE, T0 + DAY);
+  g_assert_cmpuint (list->len, ==, 1);
+  BkSuppressed *s = find (list, "gone@example.com");
+  g_assert_nonnull (s);
+  g_assert_cmpstr (s->why, ==, "hard");
+  g_assert_cmpuint (s->hard, ==, 1);
+  g_assert_cmpuint (s->soft, ==, 0);
+  g_assert_cmpuint (s->complaints, ==, 0);
+  g_assert_cmpstr (s->last_reason, ==, "userunknown");
+  g_assert_cmpint (s->last_time, ==, T0);
+}
+
+static void
+test_complaint (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (BkReport) report = bk_report_new ();
+  BkRecipient *r = bk_report_add_recipient (report);
+  r->recipient = g_strdup ("angry@example.net");
+  r->klass = BK_BOUNCE_CLASS_NONE;
+  r->reason = g_strdup ("feedback");
+  r->date = g_strdup ("Tue, 14 Nov 2023 22:13:20 +0000");
+  g_autoptr (GError) err = NULL;
+  g_assert_true (bk_history_record (f->h, report, "mid:c", NULL, NULL, &err));
+  g_autoptr (GPtrArray) list = suppress (f, 3, 7, 30, FALSE, T0 + DAY);
+  BkSuppressed *s = find (list, "angry@example.net");
+  g_assert_nonnull (s);
+  g_assert_cmpstr (s->why, ==, "complaint");
+  g_assert_cmpuint (s->complaints, ==, 1);
+  g_assert_cmpstr (s->last_reason, ==, "feedback");
+}
+
+static void
+test_soft_threshold (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  /* three soft bounces within two days: not spread enough */
+  event (f, "mid:s1", "full@example.org", BK_BOUNCE_CLASS_SOFT, "mailboxfull", T0);
+  event (f, "mid:s2", "full@example.org", BK_BOUNCE_CLASS_SOFT, "mailboxfull", T0 + DAY);
+  event (f, "mid:s3", "full@example.org", BK_BOUNCE_CLASS_SOFT, "mailboxfull", T0 + 2 * DAY);
+  g_autoptr (GPtrArray) l1 = suppress (f, 3, 7, 30, FALSE, T0 + 3 * DAY);
+  g_assert_null (find (l1, "full@example.org"));
+  /* a fourth, eight days after the first: listed */
+  event (f, "mid:s4", "full@example.org", BK_BOUNCE_CLASS_SOFT, "mailboxfull", T0 + 8 * DAY);
+  g_autoptr (GPtrArray) l2 = suppress (f, 3, 7, 30, FALSE, T0 + 9 * DAY);
+  BkSuppressed *s = find (l2, "full@example.org");
+  g_assert_nonnull (s);
+  g_assert_cmpstr (s->why, ==, "soft-threshold");
+  g_assert_cmpuint (s->soft, ==, 4);
+  g_assert_cmpuint (s->hard, ==, 0);
+  /* the same events seen from 40 days later are outside the window */
+  g_autoptr (GPtrArray) l3 = suppress (f, 3, 7, 30, FALSE, T0 + 40 * DAY);
+  g_assert_null (find (l3, "full@example.org"));
+  /* a higher threshold does not list it */
+  g_autoptr (GPtrArray) l4 = suppress (f, 5, 7, 30, FALSE, T0 + 9 * DAY);
+  g_assert_null (find (l4, "full@example.org"));
+}
+
+static void
+test_policy (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  event (f, "mid:p1", "fine@example.org", BK_BOUNCE_CLASS_POLICY, "blocked", T0);
+  event (f, "mid:p2", "fine@example.org", BK_BOUNCE_CLASS_POLICY, "blocked", T0 + 4 * DAY);
+  event (f, "mid:p3", "fine@example.org", BK_BOUNCE_CLASS_POLICY, "blocked", T0 + 8 * DAY);
+  g_autoptr (GPtrArray) l1 = suppress (f, 3, 7, 30, FALSE, T0 + 9 * DAY);
+  g_assert_null (find (l1, "fine@example.org"));
+  g_autoptr (GPtrArray) l2 = suppress (f, 3, 7, 30, TRUE, T0 + 9 * DAY);
+  BkSuppressed *s = find (l2, "fine@example.org");
+  g_assert_nonnull (s);
+  g_assert_cmpstr (s->why, ==, "soft-threshold");
+  g_assert_cmpuint (s->policy, ==, 3);
+}
+
+static void
+test_reset_by_delivery (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  event (f, "mid:r1", "back@example.com", BK_BOUNCE_CLASS_HARD, "userunknown", T0);
+  event (f, "mid:r2", "back@example.com", BK_BOUNCE_CLASS_NONE, "delivered", T0 + DAY);
+  g_autoptr (GPtrArray) l1 = suppress (f, 3, 7, 30, FALSE, T0 + 2 * DAY);
+  g_assert_null (find (l1, "back@example.com"));
+  /* a new hard bounce after the delivery counts again */
+  event (f, "mid:r3", "back@example.com", BK_BOUNCE_CLASS_HARD, "userunknown", T0 + 3 * DAY);
+  g_autoptr (GPtrArray) l2 = suppress (f, 3, 7, 30, FALSE, T0 + 4 * DAY);
+  g_assert_nonnull (find (l2, "back@example.com"));
+}
+
+static void
+test_forgive (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  event (f, "mid:f1", "Sorry@Example.com", BK_BOUNCE_CLASS_HARD, "userunknown", T0);
+  g_autoptr (GError) err = NULL;
+  g_assert_true (bk_history_forgive (f->h, "sorry@example.com", T0 + DAY, &err));
+  g_assert_no_error (err);
+  g_autoptr (GPtrArray) list = suppress (f, 3, 7, 30, FALSE, T0 + 2 * DAY);
+  g_assert_null (find (list, "sorry@example.com"));
+  g_assert_cmpuint (list->len, ==, 0);
+}
+
+static void
+test_stats (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  event (f, "mid:a", "a@one.example", BK_BOUNCE_CLASS_HARD, "userunknown", T0);
+  event (f, "mid:b", "b@one.example", BK_BOUNCE_CLASS_POLICY, "blocked", T0);
+  event (f, "mid:c", "c@two.example", BK_BOUNCE_CLASS_HARD, "userunknown", T0);
+  g_autoptr (GError) err = NULL;
+  g_autoptr (JsonNode) root = bk_history_stats (f->h, &err);
+  g_assert_no_error (err);
+  JsonObject *o = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (o, "events"), ==, 3);
+  JsonObject *dom = json_object_get_object_member (json_object_get_object_member (o, "by_domain"), "one.example");
+  g_assert_cmpint (json_object_get_int_member (dom, "hard"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (dom, "policy"), ==, 1);
+  JsonObject *reason = json_object_get_object_member (json_object_get_object_member (o, "by_reason"), "userunknown");
+  g_assert_cmpint (json_object_get_int_member (reason, "hard"), ==, 2);
+}
+
+static void
+test_newer_schema (void)
+{
+  g_autoptr (GError) err = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bk-history-XXXXXX", &err);
+  g_autofree char *path = g_build_filename (dir, "new.db", NULL);
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  BkHistory *h = bk_history_open (path, &err);
+  g_assert_null (h);
+  g_assert_error (err, BK_HISTORY_ERROR, BK_HISTORY_ERROR_SCHEMA);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  bk_init ();
+  g_test_add ("/history/suppress/hard", Fixture, NULL, setup, test_hard, teardown);
+  g_test_add ("/history/suppress/complaint", Fixture, NULL, setup, test_complaint, teardown);
+  g_test_add ("/history/suppress/soft-threshold", Fixture, NULL, setup, test_soft_threshold, teardown);
+  g_test_add ("/history/suppress/policy", Fixture, NULL, setup, test_policy, teardown);
+  g_test_add ("/history/suppress/reset-by-delivery", Fixture, NULL, setup, test_reset_by_delivery, teardown);
+  g_test_add ("/history/forgive", Fixture, NULL, setup, test_forgive, teardown);
+  g_test_add ("/history/stats", Fixture, NULL, setup, test_stats, teardown);
+  g_test_add_func ("/history/open/newer-schema", test_newer_schema);
+  return g_test_run ();
+}
