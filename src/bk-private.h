@@ -81,6 +81,10 @@ struct _BkRuleset {
   guint max_captures;
 };
 
+G_GNUC_INTERNAL BkRuleset *bk_ruleset_load_buffer (const char *name,
+                                                   const char *data,
+                                                   gsize len,
+                                                   GError **error);
 G_GNUC_INTERNAL BkRuleset *bk_ruleset_load_files (const char *dir,
                                                   char **files,
                                                   GError **error);

@@ -382,14 +382,9 @@ parse_directive (Loader *ld, char *line, GError **error)
 }
 
 static gboolean
-load_file (Loader *ld, const char *path, GError **error)
+load_data (Loader *ld, const char *data, gsize len, GError **error)
 {
-  g_autofree char *data = NULL;
-  gsize len = 0;
-
-  if (!g_file_get_contents (path, &data, &len, error))
-    return FALSE;
-  if (!g_utf8_validate (data, len, NULL))
+  if (!g_utf8_validate (data, len, NULL) || memchr (data, '\0', len))
     {
       g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_SYNTAX,
                    "%s: not valid UTF-8", ld->file);
@@ -418,6 +413,17 @@ load_file (Loader *ld, const char *path, GError **error)
 }
 
 static gboolean
+load_file (Loader *ld, const char *path, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &data, &len, error))
+    return FALSE;
+  return load_data (ld, data, len, error);
+}
+
+static gboolean
 check_formats (Loader *ld, GError **error)
 {
   for (guint i = 0; i < ld->rules->formats->len; i++)
@@ -434,6 +440,39 @@ check_formats (Loader *ld, GError **error)
   return TRUE;
 }
 
+static BkRuleset *
+ruleset_new (const char *dir)
+{
+  BkRuleset *rules = g_new0 (BkRuleset, 1);
+  g_atomic_ref_count_init (&rules->ref);
+  rules->dir = g_strdup (dir);
+  rules->all = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
+  rules->codes = g_ptr_array_new ();
+  rules->reasons = g_ptr_array_new ();
+  rules->autoreply = g_ptr_array_new ();
+  rules->formats = g_ptr_array_new_with_free_func ((GDestroyNotify) format_free);
+  return rules;
+}
+
+/**
+ * bk_ruleset_load_buffer: (skip)
+ * @name: the file name to use in messages
+ * @data: the contents of one rule file
+ * @len: its length
+ *
+ * Loads rules from memory (the rule-loader fuzzer and tests).
+ */
+BkRuleset *
+bk_ruleset_load_buffer (const char *name, const char *data, gsize len, GError **error)
+{
+  g_autoptr (BkRuleset) rules = ruleset_new ("(memory)");
+  g_autoptr (GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  Loader ld = { .rules = rules, .file = name, .ids = ids };
+  if (!load_data (&ld, data, len, error) || !check_formats (&ld, error))
+    return NULL;
+  return g_steal_pointer (&rules);
+}
+
 /**
  * bk_ruleset_load_files: (skip)
  * @dir: directory the files are in (kept for messages)
@@ -442,17 +481,10 @@ check_formats (Loader *ld, GError **error)
 BkRuleset *
 bk_ruleset_load_files (const char *dir, char **files, GError **error)
 {
-  g_autoptr (BkRuleset) rules = g_new0 (BkRuleset, 1);
+  g_autoptr (BkRuleset) rules = ruleset_new (dir);
   g_autoptr (GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   Loader ld = { 0 };
 
-  g_atomic_ref_count_init (&rules->ref);
-  rules->dir = g_strdup (dir);
-  rules->all = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
-  rules->codes = g_ptr_array_new ();
-  rules->reasons = g_ptr_array_new ();
-  rules->autoreply = g_ptr_array_new ();
-  rules->formats = g_ptr_array_new_with_free_func ((GDestroyNotify) format_free);
   ld.rules = rules;
   ld.ids = ids;
 

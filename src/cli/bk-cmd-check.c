@@ -52,7 +52,7 @@ bk_cmd_check (int argc, char **argv)
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History database for --record", "FILE" },
     { "rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rules directory", "DIR" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "[FILE|-]" },
-    { NULL },
+    { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("[FILE|-] - is this message a bounce?");
   g_option_context_set_description (ctx,

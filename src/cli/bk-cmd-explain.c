@@ -23,7 +23,7 @@ bk_cmd_explain (int argc, char **argv)
   GOptionEntry entries[] = {
     { "rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rules directory", "DIR" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "FILE" },
-    { NULL },
+    { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("FILE - show how a message was decided");
   g_option_context_add_main_entries (ctx, entries, NULL);

@@ -79,7 +79,7 @@ bk_cmd_ingest (int argc, char **argv)
     { "rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rules directory", "DIR" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on stderr", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
-    { NULL },
+    { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("--db FILE PATH… - record bounces in the history");
   g_option_context_set_description (ctx,
@@ -172,7 +172,7 @@ bk_cmd_suppress (int argc, char **argv)
     { "include-policy", 0, 0, G_OPTION_ARG_NONE, &include_policy, "Policy bounces count toward the soft threshold", NULL },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default), json or csv", "FORMAT" },
     { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, "Reference time (Unix seconds or ISO 8601; default: now)", "TIME" },
-    { NULL },
+    { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("--db FILE - addresses to stop mailing");
   g_option_context_set_description (ctx,
@@ -265,7 +265,7 @@ bk_cmd_stats (int argc, char **argv)
   GOptionEntry entries[] = {
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History database", "FILE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default) or json", "FORMAT" },
-    { NULL },
+    { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("--db FILE - counts per domain and reason");
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -326,7 +326,7 @@ bk_cmd_forgive (int argc, char **argv)
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History database", "FILE" },
     { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, "Time of the reset (default: now)", "TIME" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &addrs, NULL, "ADDRESS…" },
-    { NULL },
+    { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("--db FILE ADDRESS… - reset addresses");
   g_option_context_add_main_entries (ctx, entries, NULL);

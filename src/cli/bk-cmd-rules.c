@@ -11,7 +11,7 @@ bk_cmd_rules (int argc, char **argv)
   g_auto (GStrv) args = NULL;
   GOptionEntry entries[] = {
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, "check [DIR]" },
-    { NULL },
+    { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("check [DIR] - validate a rules directory");
   g_option_context_add_main_entries (ctx, entries, NULL);

@@ -238,7 +238,7 @@ bk_cmd_scan (int argc, char **argv)
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress or summary on stderr", NULL },
     { "summary", 's', 0, G_OPTION_ARG_STRING, &summary_name, "Summary on stderr: text (default) or json", "FORMAT" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
-    { NULL },
+    { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("[PATH…|-] - analyse bounce messages");
   g_option_context_set_description (ctx,
