@@ -31,6 +31,8 @@ bk_text_one_line (const char *text, gsize max)
         }
       if (*p < 0x20 || *p == 0x7f)
         continue;
+      if (space && out->len + 1 >= max)
+        break;
       if (space)
         g_string_append_c (out, ' ');
       space = FALSE;
