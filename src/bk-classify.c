@@ -235,6 +235,36 @@ is_generic_status (const char *status)
   return status && (g_str_has_suffix (status, ".0.0"));
 }
 
+/* smtp_command - the SMTP command the diagnostic says the failure
+ * answered ("rcpt", "data", ...), by the `command` rules, or NULL */
+static const char *
+smtp_command (BkScanner *scanner, const BkRuleset *rules, const char *diag)
+{
+  if (diag == NULL)
+    return NULL;
+  gsize len = strlen (diag);
+  for (guint i = 0; i < rules->commands->len; i++)
+    {
+      const BkRule *rule = g_ptr_array_index (rules->commands, i);
+      if (bk_scanner_match (scanner, rule, diag, len))
+        return rule->reason;
+    }
+  return NULL;
+}
+
+/* Text that names a dead mailbox is not proof of one when the status says
+ * something else and the refusal did not answer RCPT: a filter that
+ * rejects after DATA, or a "mailbox disabled" system, words it the same
+ * way. The status subjects where that holds, for a userunknown text:
+ * X.2.0 (other mailbox status) and X.3.0 (other mail system status). */
+static gboolean
+unknown_user_is_filter (const char *status, const char *command)
+{
+  if (status == NULL || g_strcmp0 (command, "rcpt") == 0)
+    return FALSE;
+  return strcmp (status + 1, ".2.0") == 0 || strcmp (status + 1, ".3.0") == 0;
+}
+
 static void
 decide (BkRecipient *rcpt, const char *reason, char *rule)
 {
@@ -278,6 +308,14 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, BkRecipient *rcpt)
                   from_text = TRUE;
                   break;
                 }
+            }
+          const char *command = smtp_command (scanner, rules, rcpt->diagnostic);
+          if (command)
+            bk_evidence (rcpt->evidence, "the failure answered SMTP %s", command);
+          if (g_strcmp0 (rcpt->reason, "userunknown") == 0 && unknown_user_is_filter (rcpt->status, command))
+            {
+              bk_evidence (rcpt->evidence, "user-unknown wording with status %s, not at RCPT: filtered", rcpt->status);
+              decide (rcpt, "filtered", g_strdup_printf ("%s+status:%s", rcpt->rule, rcpt->status));
             }
         }
       const char *r;

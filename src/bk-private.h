@@ -49,7 +49,7 @@ typedef struct {
   pcre2_code *code;
   BkField field;     /* autoreply and format match/require/delayed */
   char *header;      /* header name when field == BK_FIELD_HEADER */
-  char *reason;      /* reason rules */
+  char *reason;      /* reason rules; the SMTP command of command rules */
   int group_addr;    /* capture numbers of named groups, -1 when absent */
   int group_diag;
   int group_reply;
@@ -77,6 +77,7 @@ struct _BkRuleset {
   GPtrArray *codes;      /* BkRule*, borrowed */
   GPtrArray *reasons;
   GPtrArray *autoreply;
+  GPtrArray *commands;   /* BkRule*, reason field holds the command name */
   GPtrArray *formats;    /* BkFormat*, owning */
   guint max_captures;
 };

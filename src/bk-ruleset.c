@@ -284,6 +284,18 @@ parse_top (Loader *ld, char *line, GError **error)
       rule->reason = g_strdup (reason);
       dest = ld->rules->reasons;
     }
+  else if (strcmp (kind, "command") == 0)
+    {
+      static const char *const names[] = { "connect", "helo", "mail", "rcpt", "data", NULL };
+      g_autofree char *cmd = next_word (&line);
+      if (cmd == NULL || !g_strv_contains (names, cmd))
+        {
+          rule_free (rule);
+          return fail (ld, error, "unknown SMTP command '%s' (connect, helo, mail, rcpt, data)", cmd ? cmd : "");
+        }
+      rule->reason = g_strdup (cmd);
+      dest = ld->rules->commands;
+    }
   else if (strcmp (kind, "autoreply") == 0)
     {
       g_autofree char *field = next_word (&line);
@@ -297,7 +309,7 @@ parse_top (Loader *ld, char *line, GError **error)
   else
     {
       rule_free (rule);
-      return fail (ld, error, "unknown rule kind '%s' (code, reason, autoreply, format)", kind);
+      return fail (ld, error, "unknown rule kind '%s' (code, command, reason, autoreply, format)", kind);
     }
 
   g_strstrip (line);
@@ -450,6 +462,7 @@ ruleset_new (const char *dir)
   rules->codes = g_ptr_array_new ();
   rules->reasons = g_ptr_array_new ();
   rules->autoreply = g_ptr_array_new ();
+  rules->commands = g_ptr_array_new ();
   rules->formats = g_ptr_array_new_with_free_func ((GDestroyNotify) format_free);
   return rules;
 }
@@ -570,6 +583,7 @@ bk_ruleset_unref (BkRuleset *rules)
   g_ptr_array_unref (rules->codes);
   g_ptr_array_unref (rules->reasons);
   g_ptr_array_unref (rules->autoreply);
+  g_ptr_array_unref (rules->commands);
   g_ptr_array_unref (rules->formats);
   g_ptr_array_unref (rules->all);
   g_free (rules);
