@@ -460,6 +460,12 @@ bk_analyzer_analyze (BkAnalyzer *an, GMimeMessage *message)
   for (guint i = 0; i < report->recipients->len; i++)
     {
       BkRecipient *r = g_ptr_array_index (report->recipients, i);
+      if (r->diagnostic)
+        {
+          char *joined = bk_text_join_reply_lines (r->diagnostic);
+          g_free (r->diagnostic);
+          r->diagnostic = joined;
+        }
       codes (an, r);
       bk_classify (an->scanner, an->rules, r);
       bk_evidence (r->evidence, "reason %s, class %s, decided by %s", r->reason,

@@ -128,6 +128,7 @@ G_GNUC_INTERNAL char *bk_text_clean_address (const char *text);
 G_GNUC_INTERNAL char *bk_text_strip_comments (const char *text);
 G_GNUC_INTERNAL char *bk_text_from_html (const char *html);
 G_GNUC_INTERNAL char *bk_text_verp_decode (const char *address);
+G_GNUC_INTERNAL char *bk_text_join_reply_lines (const char *text);
 
 /* ---- fields (bk-fields.c): RFC 822-style field groups ---- */
 

@@ -240,3 +240,70 @@ bk_text_verp_decode (const char *address)
     return NULL;
   return g_strdup_printf ("%s@%s", tag, eq + 1);
 }
+
+/* reply_prefix_len - length of "550-5.7.1 " / "550 5.7.1 " / "550-" at @p,
+ * or 0; *out_dash tells whether the reply code is followed by '-' */
+static gsize
+reply_prefix_len (const char *p, gboolean *out_dash)
+{
+  if (!(p[0] >= '2' && p[0] <= '5' && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2])))
+    return 0;
+  if (p[3] != '-' && p[3] != ' ')
+    return 0;
+  *out_dash = p[3] == '-';
+  gsize n = 4;
+  const char *q = p + 4;
+  if ((q[0] == '2' || q[0] == '4' || q[0] == '5') && q[1] == '.')
+    {
+      gsize m = 2;
+      int digits = 0, dots = 1;
+      while (g_ascii_isdigit (q[m]) || (q[m] == '.' && dots < 2))
+        {
+          if (q[m] == '.')
+            dots++;
+          else
+            digits++;
+          m++;
+        }
+      if (dots == 2 && digits >= 2 && q[m] == ' ')
+        n += m + 1;
+    }
+  else if (!*out_dash)
+    return 0;
+  return n;
+}
+
+/* bk_text_join_reply_lines - a multi-line SMTP reply unfolded into one
+ * line ("550-5.7.1 first 550-5.7.1 second 550 5.7.1 last") keeps its code
+ * once: the repeated "NNN-X.Y.Z " prefixes of the continuation lines
+ * (RFC 5321 4.2.1) are dropped, so phrases that spanned lines read whole */
+char *
+bk_text_join_reply_lines (const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  GString *out = g_string_sized_new (strlen (text));
+  char first[16] = "";
+  gboolean multiline = FALSE;
+  for (const char *p = text; *p;)
+    {
+      gboolean dash = FALSE;
+      gboolean at_word = p == text || p[-1] == ' ';
+      gsize n = at_word ? reply_prefix_len (p, &dash) : 0;
+      if (n > 0 && first[0] == '\0')
+        {
+          g_strlcpy (first, p, MIN (sizeof first, (gsize) 4));
+          multiline = dash;
+          g_string_append_len (out, p, n);
+          p += n;
+          continue;
+        }
+      if (n > 0 && multiline && strncmp (p, first, 3) == 0)
+        {
+          p += n;   /* a continuation line's prefix: drop it */
+          continue;
+        }
+      g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}
