@@ -45,22 +45,22 @@ bk_dsn_free (BkDsn *dsn)
   g_free (dsn);
 }
 
-/* decode_xtext - RFC 3461 xtext "+2B" and RFC 6533 "\x{2B}" escapes */
+/* decode_xtext - RFC 3461 xtext and RFC 6533 "\x{2B}" escapes. Only "+2B"
+ * and "+3D" ('+' and '=', the printable characters xtext must encode) are
+ * decoded: an address like bob+42news@example.com is a plus-address, not
+ * xtext, and must stay as it is. */
 static char *
 decode_xtext (const char *s)
 {
   GString *out = g_string_new (NULL);
   for (const char *p = s; *p; p++)
     {
-      if (*p == '+' && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]))
+      if (*p == '+' && p[1] && p[2] && (g_ascii_strncasecmp (p + 1, "2B", 2) == 0
+                                        || g_ascii_strncasecmp (p + 1, "3D", 2) == 0))
         {
-          char c = (char) (g_ascii_xdigit_value (p[1]) * 16 + g_ascii_xdigit_value (p[2]));
-          if (c >= 0x21 && c < 0x7f)
-            {
-              g_string_append_c (out, c);
-              p += 2;
-              continue;
-            }
+          g_string_append_c (out, g_ascii_toupper (p[2]) == 'B' ? '+' : '=');
+          p += 2;
+          continue;
         }
       if (p[0] == '\\' && p[1] == 'x' && p[2] == '{')
         {
@@ -160,9 +160,16 @@ split_diagnostic (const char *value, BkDsnRecipient *r)
   gboolean typed = FALSE;
   if (semi && semi - value <= 32)
     {
-      typed = TRUE;
-      for (const char *p = value; p < semi; p++)
-        if (!(g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == ' '))
+      /* the type is an atom (RFC 3464 2.3.6): a letter, then letters,
+       * digits and dashes; blanks only around it */
+      const char *p = value, *e = semi;
+      while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+      while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+      typed = p < e && g_ascii_isalpha (*p);
+      for (; typed && p < e; p++)
+        if (!(g_ascii_isalnum (*p) || *p == '-' || *p == '_'))
           typed = FALSE;
     }
   if (typed)
@@ -214,7 +221,10 @@ add_recipient (BkDsn *dsn, GPtrArray *group, guint from, guint to)
       else if (IS ("Action") && !r->action)
         r->action = normalize_action (f->value);
       else if (IS ("Status") && !r->status)
-        r->status = bk_status_normalize (f->value);
+        {
+          g_autofree char *nocomment = bk_text_strip_comments (f->value);
+          r->status = bk_status_normalize (nocomment);
+        }
       else if (IS ("Remote-MTA") && !r->remote_mta)
         r->remote_mta = mta_name (f->value);
       else if (IS ("Diagnostic-Code") && !r->diagnostic)

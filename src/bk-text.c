@@ -38,18 +38,17 @@ bk_text_one_line (const char *text, gsize max)
       space = FALSE;
       g_string_append_c (out, (char) *p);
     }
-  /* do not end inside a multi-byte sequence */
-  while (out->len > 0 && ((unsigned char) out->str[out->len - 1] & 0xC0) == 0x80)
+  /* do not end inside a multi-byte sequence: find the lead byte of the
+   * last character and drop it if its sequence is incomplete */
+  if (out->len > 0 && ((unsigned char) out->str[out->len - 1] & 0x80))
     {
-      gsize i = out->len;
-      while (i > 0 && ((unsigned char) out->str[i - 1] & 0xC0) == 0x80)
-        i--;
-      if (i == 0)
-        break;
-      const char *start = out->str + i - 1;
-      if (g_utf8_get_char_validated (start, out->len - (i - 1)) < (gunichar) -2)
-        break;
-      g_string_truncate (out, i - 1);
+      gsize lead = out->len - 1;
+      while (lead > 0 && ((unsigned char) out->str[lead] & 0xC0) == 0x80 && out->len - lead < 4)
+        lead--;
+      unsigned char c = (unsigned char) out->str[lead];
+      gsize need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      if (out->len - lead < need)
+        g_string_truncate (out, lead);
     }
   if (out->len == 0)
     {

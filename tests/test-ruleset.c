@@ -1,0 +1,660 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for bk-ruleset: what a rules directory compiles to, and the
+ * exact error (domain, code, "file:line: message") for each kind of broken
+ * rule file. Broken files are written into a fresh g_dir_make_tmp()
+ * directory per test and removed afterwards; the valid ones the other
+ * tests use come from tests/data.
+ */
+#include "bk-private.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- temporary directory fixture ---- */
+
+typedef struct {
+  char *dir;
+} TmpFixture;
+
+static void
+rm_rf (const char *path)
+{
+  GDir *d = g_dir_open (path, 0, NULL);
+  if (d)
+    {
+      const char *name;
+      while ((name = g_dir_read_name (d)))
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+            rm_rf (child);
+          else
+            g_assert_no_errno (g_unlink (child));
+        }
+      g_dir_close (d);
+      g_assert_no_errno (g_rmdir (path));
+    }
+}
+
+static void
+tmp_set_up (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+  fx->dir = g_dir_make_tmp ("bk-ruleset-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+tmp_tear_down (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  rm_rf (fx->dir);
+  g_assert_false (g_file_test (fx->dir, G_FILE_TEST_EXISTS));
+  g_free (fx->dir);
+}
+
+static void
+write_file (const char *dir, const char *name, const char *content)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_file_set_contents (path, content, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* pcre_message - PCRE2's own text for compiling @pattern as the ruleset
+ * does, so the expected error does not depend on the PCRE2 version */
+static char *
+pcre_message (const char *pattern, gsize *out_offset)
+{
+  int errcode;
+  PCRE2_SIZE erroffset;
+  PCRE2_UCHAR buf[256];
+  pcre2_code *code = pcre2_compile ((PCRE2_SPTR) pattern, PCRE2_ZERO_TERMINATED,
+                                    PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                                    &errcode, &erroffset, NULL);
+  g_assert_null (code);
+  g_assert_cmpint (pcre2_get_error_message (errcode, buf, sizeof buf), >, 0);
+  *out_offset = erroffset;
+  return g_strdup ((const char *) buf);
+}
+
+/* ---- errors ---- */
+
+typedef struct {
+  const char *name;
+  const char *content;
+} RuleFile;
+
+typedef struct {
+  const char *name;
+  RuleFile files[3];
+  int code;              /* in BK_RULES_ERROR */
+  const char *message;   /* exact */
+} ErrorCase;
+
+static const ErrorCase error_cases[] = {
+  { "unknown-kind",
+    { { "bad.rules", "# comment\n\nfrobnicate x.y foo\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:3: unknown rule kind 'frobnicate' (code, command, reason, autoreply, format)" },
+  { "unknown-reason",
+    { { "bad.rules", "reason ok.one userunknown one\nreason x.y nosuchreason foo\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:2: unknown reason 'nosuchreason'" },
+  { "missing-reason",
+    { { "bad.rules", "reason x.y\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:1: unknown reason ''" },
+  { "unknown-command",
+    { { "bad.rules", "command c.x quit \\bQUIT\\b\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:1: unknown SMTP command 'quit' (connect, helo, mail, rcpt, data)" },
+  { "missing-command",
+    { { "bad.rules", "command c.x\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:1: unknown SMTP command '' (connect, helo, mail, rcpt, data)" },
+  { "missing-id",
+    { { "bad.rules", "code\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:1: expected 'KIND ID ...'" },
+  { "invalid-id",
+    { { "bad.rules", "code bad/id (?<reply>\\d{3})\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:1: invalid rule id 'bad/id' (use a-z, 0-9, '.', '_', '-')" },
+  { "missing-pattern",
+    { { "bad.rules", "reason x.y userunknown   \t\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:1: rule 'x.y' has no pattern" },
+  { "duplicate-id-across-files",
+    { { "a.rules", "reason dup.id userunknown foo\n" },
+      { "b.rules", "# b\nreason dup.id mailboxfull bar\n" } },
+    BK_RULES_ERROR_DUPLICATE, "b.rules:2: rule id 'dup.id' already defined at a.rules:1" },
+  { "duplicate-id-across-kinds",
+    { { "a.rules", "code same (?<reply>5\\d\\d)\nautoreply same subject ^x\n" } },
+    BK_RULES_ERROR_DUPLICATE, "a.rules:2: rule id 'same' already defined at a.rules:1" },
+  { "duplicate-format",
+    { { "a.rules", "format f\n  match subject ^x\n" },
+      { "b.rules", "\nformat f\n  match subject ^y\n" } },
+    BK_RULES_ERROR_DUPLICATE, "b.rules:2: format 'f' already defined at a.rules:1" },
+  { "format-without-match",
+    { { "a.rules", "format ok\n  match subject ^x\n" },
+      { "bad.rules", "# c\nformat lonely\n  recipient ^(?<addr>\\S+@\\S+)$\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:2: format 'lonely' has no 'match' line" },
+  { "recipient-without-addr",
+    { { "bad.rules", "format f\n  match subject ^x\n  recipient ^(\\S+@\\S+)$\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:3: recipient pattern needs a (?<addr>) group" },
+  { "code-without-group",
+    { { "bad.rules", "code c1 \\b5\\d\\d\\b\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:1: code rule 'c1' needs a (?<reply>) or (?<status>) group" },
+  { "indented-outside-format",
+    { { "bad.rules", "  match subject foo\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:1: indented line outside a format stanza" },
+  { "indented-after-rule",
+    { { "bad.rules", "format f\n  match subject ^x\nreason r userunknown y\n\tskip foo\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:4: indented line outside a format stanza" },
+  { "indented-at-start-of-next-file",
+    { { "a.rules", "format f\n  match subject ^x\n" },
+      { "b.rules", "  skip foo\n" } },
+    BK_RULES_ERROR_SYNTAX, "b.rules:1: indented line outside a format stanza" },
+  { "unknown-directive",
+    { { "bad.rules", "format f\n  match subject ^x\n  frob foo\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:3: unknown format directive 'frob'" },
+  { "unknown-field",
+    { { "bad.rules", "format f\n  match sender ^x\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:2: unknown field 'sender' (from, subject, body or header:NAME)" },
+  { "header-without-name",
+    { { "bad.rules", "autoreply a1 header: ^x\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:1: unknown field 'header:' (from, subject, body or header:NAME)" },
+  { "directive-without-field",
+    { { "bad.rules", "format f\n  match\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:2: 'match' needs a FIELD and a pattern" },
+  { "autoreply-without-field",
+    { { "bad.rules", "autoreply a1\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:1: autoreply needs a FIELD" },
+  { "format-trailing-text",
+    { { "bad.rules", "format f extra\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:1: unexpected text after format name: 'extra'" },
+  { "format-without-name",
+    { { "bad.rules", "format\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:1: format needs a name of [a-z0-9._-]" },
+  { "not-utf8",
+    { { "bad.rules", "reason x.y userunknown caf\xe9\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules: not valid UTF-8" },
+  { "error-in-second-file",
+    { { "a.rules", "reason a.one userunknown one\nformat f\n  match subject ^x\n" },
+      { "b.rules", "reason b.one userunknown two\nreason b.two nope three\n" } },
+    BK_RULES_ERROR_SYNTAX, "b.rules:2: unknown reason 'nope'" },
+  { "crlf-line-numbers",
+    { { "bad.rules", "# c\r\n\r\nreason x.y nosuchreason foo\r\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:3: unknown reason 'nosuchreason'" },
+};
+
+static void
+test_load_error (TmpFixture *fx, gconstpointer data)
+{
+  const ErrorCase *c = data;
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (c->files) && c->files[i].name; i++)
+    write_file (fx->dir, c->files[i].name, c->files[i].content);
+  g_autoptr (BkRuleset) rules = bk_ruleset_load_dir (fx->dir, &error);
+  g_assert_null (rules);
+  g_assert_error (error, BK_RULES_ERROR, c->code);
+  if (error)
+    g_assert_cmpstr (error->message, ==, c->message);
+}
+
+typedef struct {
+  const char *name;
+  const char *before;    /* rule file text before the pattern */
+  const char *pattern;
+  const char *after;
+  const char *id;
+  guint line;
+} RegexCase;
+
+static const RegexCase regex_cases[] = {
+  { "reason", "# c\nreason bad.re userunknown ", "user (unknown", "\n", "bad.re", 2 },
+  { "code", "code bad.code ", "(?<reply>5\\d\\d", "\n", "bad.code", 1 },
+  { "format-recipient", "format f\n  match subject ^x\n  recipient ", "^(?<addr>\\S+)[z-a]$",
+    "\n  skip ^x$\n", "f.recipient.2", 3 },
+  { "autoreply", "autoreply bad.ar subject ", "^out of office\\", "\n", "bad.ar", 1 },
+};
+
+static void
+test_load_error_regex (TmpFixture *fx, gconstpointer data)
+{
+  const RegexCase *c = data;
+  g_autoptr (GError) error = NULL;
+  gsize offset = 0;
+  g_autofree char *pcre = pcre_message (c->pattern, &offset);
+  g_autofree char *want = g_strdup_printf ("bad.rules:%u: rule '%s': %s at offset %" G_GSIZE_FORMAT,
+                                           c->line, c->id, pcre, offset);
+  g_autofree char *text = g_strconcat (c->before, c->pattern, c->after, NULL);
+
+  write_file (fx->dir, "bad.rules", text);
+  g_autoptr (BkRuleset) rules = bk_ruleset_load_dir (fx->dir, &error);
+  g_assert_null (rules);
+  g_assert_error (error, BK_RULES_ERROR, BK_RULES_ERROR_REGEX);
+  if (error)
+    g_assert_cmpstr (error->message, ==, want);
+}
+
+/* the message names PCRE2's text and offset, whatever PCRE2 says */
+static void
+test_load_error_regex_text (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+
+  write_file (fx->dir, "x.rules", "reason r.x userunknown user (unknown\n");
+  g_autoptr (BkRuleset) rules = bk_ruleset_load_dir (fx->dir, &error);
+  g_assert_null (rules);
+  g_assert_error (error, BK_RULES_ERROR, BK_RULES_ERROR_REGEX);
+  if (error)
+    {
+      g_assert_true (g_str_has_prefix (error->message, "x.rules:1: rule 'r.x': "));
+      g_assert_nonnull (strstr (error->message, "parenthesis"));
+      g_assert_true (g_str_has_suffix (error->message, " at offset 13"));
+    }
+}
+
+static void
+test_load_empty_dir (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *want = g_strdup_printf ("%s: no *.rules file", fx->dir);
+
+  /* nothing, then only files that are not *.rules */
+  g_autoptr (BkRuleset) none = bk_ruleset_load_dir (fx->dir, &error);
+  g_assert_null (none);
+  g_assert_error (error, BK_RULES_ERROR, BK_RULES_ERROR_EMPTY);
+  if (error)
+    g_assert_cmpstr (error->message, ==, want);
+  g_clear_error (&error);
+
+  write_file (fx->dir, "README.md", "reason r userunknown x\n");
+  write_file (fx->dir, "old.rules.bak", "reason r userunknown x\n");
+  write_file (fx->dir, "rules", "reason r userunknown x\n");
+  g_autoptr (BkRuleset) still = bk_ruleset_load_dir (fx->dir, &error);
+  g_assert_null (still);
+  g_assert_error (error, BK_RULES_ERROR, BK_RULES_ERROR_EMPTY);
+  if (error)
+    g_assert_cmpstr (error->message, ==, want);
+}
+
+static void
+test_load_missing_dir (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *missing = g_build_filename (fx->dir, "no-such-dir", NULL);
+
+  g_autoptr (BkRuleset) rules = bk_ruleset_load_dir (missing, &error);
+  g_assert_null (rules);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  if (error)
+    g_assert_nonnull (strstr (error->message, missing));
+}
+
+static void
+test_load_unreadable_file (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  if (geteuid () == 0)
+    {
+      g_test_skip ("root reads every file");
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (fx->dir, "secret.rules", NULL);
+  write_file (fx->dir, "secret.rules", "reason r userunknown x\n");
+  g_assert_no_errno (g_chmod (path, 0));
+  g_autoptr (BkRuleset) rules = bk_ruleset_load_dir (fx->dir, &error);
+  g_assert_null (rules);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ACCES);
+}
+
+/* ---- what loads ---- */
+
+static void
+assert_rule (const BkRule *rule, const char *id, const char *file, guint line, const char *pattern)
+{
+  g_assert_nonnull (rule);
+  if (rule == NULL)
+    return;
+  g_assert_cmpstr (rule->id, ==, id);
+  g_assert_cmpstr (rule->file, ==, file);
+  g_assert_cmpuint (rule->line, ==, line);
+  g_assert_cmpstr (rule->pattern, ==, pattern);
+  g_assert_nonnull (rule->code);
+}
+
+static void
+test_load_order (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+
+  /* byte order of the names: "10-a" < "100-c" < "20-b" < "Zz" < "aa" */
+  write_file (fx->dir, "20-b.rules", "reason b.one userunknown b\nformat fb\n  match subject ^b\n");
+  write_file (fx->dir, "aa.rules", "reason aa.one userunknown aa\n");
+  write_file (fx->dir, "10-a.rules",
+              "reason a.one userunknown a\nreason a.two mailboxfull a2\nformat fa\n  match subject ^a\n");
+  write_file (fx->dir, "Zz.rules", "reason z.one blocked z\n");
+  write_file (fx->dir, "100-c.rules", "reason c.one blocked c\n");
+  write_file (fx->dir, "notes.txt", "this is not a rule file\n");
+
+  g_autoptr (BkRuleset) rules = bk_ruleset_load_dir (fx->dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rules);
+  if (rules == NULL)
+    return;
+  static const char *const ids[] = { "a.one", "a.two", "c.one", "b.one", "z.one", "aa.one" };
+  static const char *const files[] = { "10-a.rules", "10-a.rules", "100-c.rules", "20-b.rules",
+                                       "Zz.rules", "aa.rules" };
+  static const guint lines[] = { 1, 2, 1, 1, 1, 1 };
+  g_assert_cmpuint (rules->reasons->len, ==, G_N_ELEMENTS (ids));
+  for (guint i = 0; i < rules->reasons->len && i < G_N_ELEMENTS (ids); i++)
+    {
+      const BkRule *r = g_ptr_array_index (rules->reasons, i);
+      g_assert_cmpstr (r->id, ==, ids[i]);
+      g_assert_cmpstr (r->file, ==, files[i]);
+      g_assert_cmpuint (r->line, ==, lines[i]);
+    }
+  g_assert_cmpuint (bk_ruleset_count_formats (rules), ==, 2);
+  const BkFormat *fa = g_ptr_array_index (rules->formats, 0);
+  const BkFormat *fb = g_ptr_array_index (rules->formats, 1);
+  g_assert_cmpstr (fa->name, ==, "fa");
+  g_assert_cmpstr (fa->file, ==, "10-a.rules");
+  g_assert_cmpuint (fa->line, ==, 3);
+  g_assert_cmpstr (fb->name, ==, "fb");
+  g_assert_cmpstr (fb->file, ==, "20-b.rules");
+  g_assert_cmpuint (fb->line, ==, 2);
+  g_assert_cmpuint (bk_ruleset_count (rules), ==, 8);
+  g_assert_cmpstr (bk_ruleset_get_dir (rules), ==, fx->dir);
+}
+
+static void
+test_load_comments (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+
+  write_file (fx->dir, "c.rules",
+              "# leading comment\n"                                       /* 1 */
+              "\n"                                                        /* 2 */
+              "   # indented comment\n"                                   /* 3 */
+              "\t\n"                                                      /* 4 */
+              "reason r.one userunknown ^one$   \n"                       /* 5 */
+              "# between\n"                                               /* 6 */
+              "format f1\n"                                               /* 7 */
+              "  # a comment inside a stanza\n"                           /* 8 */
+              "  match subject ^s$\n"                                     /* 9 */
+              "\n"                                                        /* 10 */
+              "  recipient ^(?<addr>\\S+@\\S+)$\n"                        /* 11 */
+              "reason r.two mailboxfull two # part of the pattern\n"      /* 12 */
+              "#reason r.three userunknown commented out\n"               /* 13 */
+              "   \n");                                                   /* 14 */
+  g_autoptr (BkRuleset) rules = bk_ruleset_load_dir (fx->dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rules);
+  if (rules == NULL)
+    return;
+  g_assert_cmpuint (bk_ruleset_count (rules), ==, 4);
+  g_assert_cmpuint (rules->reasons->len, ==, 2);
+  assert_rule (g_ptr_array_index (rules->reasons, 0), "r.one", "c.rules", 5, "^one$");
+  assert_rule (g_ptr_array_index (rules->reasons, 1), "r.two", "c.rules", 12, "two # part of the pattern");
+  g_assert_cmpuint (rules->formats->len, ==, 1);
+  const BkFormat *f = g_ptr_array_index (rules->formats, 0);
+  g_assert_cmpstr (f->name, ==, "f1");
+  g_assert_cmpuint (f->line, ==, 7);
+  /* a blank line does not end the stanza */
+  g_assert_cmpuint (f->match->len, ==, 1);
+  g_assert_cmpuint (f->recipient->len, ==, 1);
+  assert_rule (g_ptr_array_index (f->match, 0), "f1.match.1", "c.rules", 9, "^s$");
+  assert_rule (g_ptr_array_index (f->recipient, 0), "f1.recipient.2", "c.rules", 11, "^(?<addr>\\S+@\\S+)$");
+}
+
+static void
+test_load_crlf (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+
+  write_file (fx->dir, "crlf.rules",
+              "# crlf\r\n"
+              "reason r.one userunknown ^one$\r\n"
+              "\r\n"
+              "format f\r\n"
+              "  match subject ^s$\r\n"
+              "  recipient ^(?<addr>x@y)$\r\n");
+  g_autoptr (BkRuleset) rules = bk_ruleset_load_dir (fx->dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rules);
+  if (rules == NULL)
+    return;
+  g_assert_cmpuint (bk_ruleset_count (rules), ==, 3);
+  const BkRule *r = g_ptr_array_index (rules->reasons, 0);
+  assert_rule (r, "r.one", "crlf.rules", 2, "^one$");
+  g_assert_cmpstr (r->reason, ==, "userunknown");
+  const BkFormat *f = g_ptr_array_index (rules->formats, 0);
+  g_assert_cmpuint (f->line, ==, 4);
+  assert_rule (g_ptr_array_index (f->match, 0), "f.match.1", "crlf.rules", 5, "^s$");
+  assert_rule (g_ptr_array_index (f->recipient, 0), "f.recipient.2", "crlf.rules", 6, "^(?<addr>x@y)$");
+
+  /* no CR left in the pattern: "$" matches at the end of "one" */
+  BkScanner *scanner = bk_scanner_new (rules);
+  g_assert_true (bk_scanner_match (scanner, r, "one", 3));
+  bk_scanner_free (scanner);
+}
+
+/* every field of every kind of rule */
+static void
+test_load_fields (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+
+  write_file (fx->dir, "all.rules",
+              "code c.both (?<reply>[245]\\d\\d) (?<status>[245]\\.\\d\\.\\d)\n"      /* 1 */
+              "reason r.full userunknown (?<diag>no such) user\n"                    /* 2 */
+              "autoreply a.subj subject ^out of office\n"                            /* 3 */
+              "autoreply a.hdr header:Auto-Submitted ^auto-replied\n"                /* 4 */
+              "autoreply a.from from ^vacation@\n"                                   /* 5 */
+              "format fmt\n"                                                         /* 6 */
+              "  match from ^MAILER-DAEMON@\n"                                       /* 7 */
+              "  require body ^Reporting\n"                                          /* 8 */
+              "  delayed subject ^Delayed\n"                                         /* 9 */
+              "  begin ^---- begin$\n"                                               /* 10 */
+              "  end ^---- end$\n"                                                   /* 11 */
+              "  recipient ^(?<addr>\\S+@\\S+):\\s*(?<diag>.*)$\n"                   /* 12 */
+              "  diag ^\\s+(?<diag>.+)$\n"                                           /* 13 */
+              "  skip ^\\s*-+$\n"                                                    /* 14 */
+              "command cmd.data data \\bafter end of data\\b\n");                  /* 15 */
+  g_autoptr (BkRuleset) rules = bk_ruleset_load_dir (fx->dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rules);
+  if (rules == NULL)
+    return;
+  g_assert_cmpuint (bk_ruleset_count (rules), ==, 14);
+  g_assert_cmpuint (rules->max_captures, ==, 2);
+
+  g_assert_cmpuint (rules->codes->len, ==, 1);
+  const BkRule *c = g_ptr_array_index (rules->codes, 0);
+  assert_rule (c, "c.both", "all.rules", 1, "(?<reply>[245]\\d\\d) (?<status>[245]\\.\\d\\.\\d)");
+  g_assert_null (c->reason);
+  g_assert_null (c->header);
+  g_assert_cmpint (c->group_reply, ==, 1);
+  g_assert_cmpint (c->group_status, ==, 2);
+  g_assert_cmpint (c->group_addr, ==, -1);
+  g_assert_cmpint (c->group_diag, ==, -1);
+
+  g_assert_cmpuint (rules->reasons->len, ==, 1);
+  const BkRule *r = g_ptr_array_index (rules->reasons, 0);
+  assert_rule (r, "r.full", "all.rules", 2, "(?<diag>no such) user");
+  g_assert_cmpstr (r->reason, ==, "userunknown");
+  g_assert_null (r->header);
+  g_assert_cmpint (r->group_diag, ==, 1);
+  g_assert_cmpint (r->group_addr, ==, -1);
+  g_assert_cmpint (r->group_reply, ==, -1);
+  g_assert_cmpint (r->group_status, ==, -1);
+
+  g_assert_cmpuint (rules->autoreply->len, ==, 3);
+  const BkRule *a = g_ptr_array_index (rules->autoreply, 0);
+  assert_rule (a, "a.subj", "all.rules", 3, "^out of office");
+  g_assert_cmpint (a->field, ==, BK_FIELD_SUBJECT);
+  g_assert_null (a->header);
+  g_assert_null (a->reason);
+  a = g_ptr_array_index (rules->autoreply, 1);
+  assert_rule (a, "a.hdr", "all.rules", 4, "^auto-replied");
+  g_assert_cmpint (a->field, ==, BK_FIELD_HEADER);
+  g_assert_cmpstr (a->header, ==, "Auto-Submitted");
+  a = g_ptr_array_index (rules->autoreply, 2);
+  assert_rule (a, "a.from", "all.rules", 5, "^vacation@");
+  g_assert_cmpint (a->field, ==, BK_FIELD_FROM);
+
+  g_assert_cmpuint (rules->commands->len, ==, 1);
+  const BkRule *cmd = g_ptr_array_index (rules->commands, 0);
+  assert_rule (cmd, "cmd.data", "all.rules", 15, "\\bafter end of data\\b");
+  g_assert_cmpstr (cmd->reason, ==, "data");
+  g_assert_null (cmd->header);
+
+  g_assert_cmpuint (rules->formats->len, ==, 1);
+  const BkFormat *f = g_ptr_array_index (rules->formats, 0);
+  g_assert_cmpstr (f->name, ==, "fmt");
+  g_assert_cmpstr (f->file, ==, "all.rules");
+  g_assert_cmpuint (f->line, ==, 6);
+  struct { GPtrArray *list; const char *id; guint line; BkField field; } dirs[] = {
+    { f->match, "fmt.match.1", 7, BK_FIELD_FROM },
+    { f->require, "fmt.require.2", 8, BK_FIELD_BODY },
+    { f->delayed, "fmt.delayed.3", 9, BK_FIELD_SUBJECT },
+    { f->begin, "fmt.begin.4", 10, BK_FIELD_BODY },
+    { f->end, "fmt.end.5", 11, BK_FIELD_BODY },
+    { f->recipient, "fmt.recipient.6", 12, BK_FIELD_BODY },
+    { f->diag, "fmt.diag.7", 13, BK_FIELD_BODY },
+    { f->skip, "fmt.skip.8", 14, BK_FIELD_BODY },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_assert_cmpuint (dirs[i].list->len, ==, 1);
+      if (dirs[i].list->len != 1)
+        continue;
+      const BkRule *d = g_ptr_array_index (dirs[i].list, 0);
+      g_assert_cmpstr (d->id, ==, dirs[i].id);
+      g_assert_cmpuint (d->line, ==, dirs[i].line);
+      g_assert_cmpint (d->field, ==, dirs[i].field);
+      g_assert_cmpstr (d->file, ==, "all.rules");
+      g_assert_null (d->reason);
+    }
+  const BkRule *rc = g_ptr_array_index (f->recipient, 0);
+  g_assert_cmpint (rc->group_addr, ==, 1);
+  g_assert_cmpint (rc->group_diag, ==, 2);
+  const BkRule *dg = g_ptr_array_index (f->diag, 0);
+  g_assert_cmpint (dg->group_diag, ==, 1);
+  g_assert_cmpint (dg->group_addr, ==, -1);
+
+  /* compile flags: caseless always, multi-line for body patterns only */
+  BkScanner *scanner = bk_scanner_new (rules);
+  g_assert_true (bk_scanner_match (scanner, r, "550 NO SUCH USER", 16));
+  g_autofree char *diag = bk_scanner_group (scanner, "550 NO SUCH USER", r->group_diag);
+  g_assert_cmpstr (diag, ==, "NO SUCH");
+  const BkRule *req = g_ptr_array_index (f->require, 0);
+  const char *body = "first line\nReporting-MTA: x\n";
+  g_assert_true (bk_scanner_match (scanner, req, body, strlen (body)));
+  const BkRule *subj = g_ptr_array_index (rules->autoreply, 0);
+  const char *two = "re: x\nout of office";
+  g_assert_false (bk_scanner_match (scanner, subj, two, strlen (two)));
+  bk_scanner_free (scanner);
+}
+
+static void
+test_ref_unref (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+
+  write_file (fx->dir, "r.rules", "reason r userunknown x\n");
+  BkRuleset *rules = bk_ruleset_load_dir (fx->dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (bk_ruleset_ref (rules) == rules);
+  bk_ruleset_unref (rules);
+  g_assert_cmpuint (bk_ruleset_count (rules), ==, 1);
+  bk_ruleset_unref (rules);
+  bk_ruleset_unref (NULL);
+}
+
+/* bk_ruleset_load_files takes the files in the order given */
+static void
+test_load_files_order (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *a = g_build_filename (fx->dir, "a.rules", NULL);
+  g_autofree char *b = g_build_filename (fx->dir, "b.rules", NULL);
+  char *files[] = { b, a, NULL };
+
+  write_file (fx->dir, "a.rules", "reason a userunknown a\n");
+  write_file (fx->dir, "b.rules", "reason b userunknown b\n");
+  g_autoptr (BkRuleset) rules = bk_ruleset_load_files (fx->dir, files, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rules);
+  if (rules == NULL)
+    return;
+  g_assert_cmpuint (rules->reasons->len, ==, 2);
+  g_assert_cmpstr (((BkRule *) g_ptr_array_index (rules->reasons, 0))->id, ==, "b");
+  g_assert_cmpstr (((BkRule *) g_ptr_array_index (rules->reasons, 1))->id, ==, "a");
+}
+
+/* the rule files of tests/data load together */
+static void
+test_load_test_data (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", NULL);
+
+  g_autoptr (BkRuleset) rules = bk_ruleset_load_dir (dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rules);
+  if (rules == NULL)
+    return;
+  g_assert_cmpuint (rules->codes->len, ==, 6);
+  g_assert_cmpuint (rules->reasons->len, ==, 5);
+  g_assert_cmpuint (rules->commands->len, ==, 2);
+  g_assert_cmpuint (rules->formats->len, ==, 3);
+  g_assert_cmpstr (bk_ruleset_get_dir (rules), ==, dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  /* a failed check fails its test and the others still run */
+  g_test_set_nonfatal_assertions ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/ruleset/load-dir/error/", error_cases[i].name, NULL);
+      g_test_add (path, TmpFixture, &error_cases[i], tmp_set_up, test_load_error, tmp_tear_down);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (regex_cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/ruleset/load-dir/error/regex-", regex_cases[i].name, NULL);
+      g_test_add (path, TmpFixture, &regex_cases[i], tmp_set_up, test_load_error_regex, tmp_tear_down);
+    }
+  g_test_add ("/ruleset/load-dir/error/regex-message", TmpFixture, NULL, tmp_set_up,
+              test_load_error_regex_text, tmp_tear_down);
+  g_test_add ("/ruleset/load-dir/error/empty-dir", TmpFixture, NULL, tmp_set_up,
+              test_load_empty_dir, tmp_tear_down);
+  g_test_add ("/ruleset/load-dir/error/missing-dir", TmpFixture, NULL, tmp_set_up,
+              test_load_missing_dir, tmp_tear_down);
+  g_test_add ("/ruleset/load-dir/error/unreadable-file", TmpFixture, NULL, tmp_set_up,
+              test_load_unreadable_file, tmp_tear_down);
+  g_test_add ("/ruleset/load-dir/order", TmpFixture, NULL, tmp_set_up, test_load_order, tmp_tear_down);
+  g_test_add ("/ruleset/load-dir/comments", TmpFixture, NULL, tmp_set_up, test_load_comments, tmp_tear_down);
+  g_test_add ("/ruleset/load-dir/crlf", TmpFixture, NULL, tmp_set_up, test_load_crlf, tmp_tear_down);
+  g_test_add ("/ruleset/load-dir/fields", TmpFixture, NULL, tmp_set_up, test_load_fields, tmp_tear_down);
+  g_test_add ("/ruleset/load-files/order", TmpFixture, NULL, tmp_set_up, test_load_files_order, tmp_tear_down);
+  g_test_add ("/ruleset/ref/unref", TmpFixture, NULL, tmp_set_up, test_ref_unref, tmp_tear_down);
+  g_test_add_func ("/ruleset/load-dir/test-data", test_load_test_data);
+
+  return g_test_run ();
+}
