@@ -200,6 +200,56 @@ from_dsn (BkReport *report, BkDsn *dsn, BkTextResult *text)
     }
 }
 
+static gboolean
+is_address (const char *a)
+{
+  const char *at = a ? strrchr (a, '@') : NULL;
+  return at && at != a && at[1] != '\0';
+}
+
+static gboolean
+report_has (BkReport *report, const char *address)
+{
+  for (guint i = 0; i < report->recipients->len; i++)
+    {
+      BkRecipient *r = g_ptr_array_index (report->recipients, i);
+      if (r->recipient && g_ascii_strcasecmp (r->recipient, address) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* repair_dsn_recipients - a Final-Recipient that is no address (a pipe
+ * "|/usr/bin/procmail", a file, "@host") takes the first address the text
+ * names that no other recipient has */
+static void
+repair_dsn_recipients (BkReport *report, BkTextResult *text)
+{
+  guint next = 0;
+  for (guint i = 0; text && i < report->recipients->len; i++)
+    {
+      BkRecipient *r = g_ptr_array_index (report->recipients, i);
+      if (is_address (r->recipient))
+        continue;
+      while (next < text->recipients->len)
+        {
+          BkTextRecipient *tr = g_ptr_array_index (text->recipients, next++);
+          if (report_has (report, tr->address))
+            continue;
+          bk_evidence (r->evidence, "Final-Recipient '%s' is no address: the text names %s",
+                       r->recipient ? r->recipient : "", tr->address);
+          g_free (r->recipient);
+          r->recipient = g_strdup (tr->address);
+          if (weak_diagnostic (r) && tr->diag->len)
+            {
+              g_free (r->diagnostic);
+              r->diagnostic = bk_text_one_line (tr->diag->str, BK_MAX_DIAG_BYTES);
+            }
+          break;
+        }
+    }
+}
+
 static void
 from_text (BkReport *report, BkTextResult *text)
 {
@@ -363,18 +413,10 @@ auto_submitted_reply (GMimeMessage *msg)
   return v && g_ascii_strncasecmp (v, "auto-replied", 12) == 0;
 }
 
-/**
- * bk_analyzer_analyze:
- * @analyzer: an analyzer
- * @message: the message
- *
- * Returns: (transfer full): the report; kind %BK_REPORT_KIND_NONE and no
- *   recipients when the message is not a bounce
- */
-BkReport *
-bk_analyzer_analyze (BkAnalyzer *an, GMimeMessage *message)
+/* analyze - the analysis of @message; @depth counts nested bounces */
+static BkReport *
+analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
 {
-  g_return_val_if_fail (an != NULL && GMIME_IS_MESSAGE (message), NULL);
   BkReport *report = bk_report_new ();
   g_autoptr (BkParts) parts = bk_mime_collect (message);
   BkTextInput in = { message, parts->text->str };
@@ -420,6 +462,7 @@ bk_analyzer_analyze (BkAnalyzer *an, GMimeMessage *message)
         {
           report->kind = BK_REPORT_KIND_DSN;
           from_dsn (report, dsn, text->format ? text : NULL);
+          repair_dsn_recipients (report, text->format ? text : NULL);
           bk_evidence (report->evidence, "delivery-status part with %u recipient(s)", dsn->recipients->len);
         }
       else if (dsn->reporting_mta)
@@ -443,6 +486,19 @@ bk_analyzer_analyze (BkAnalyzer *an, GMimeMessage *message)
       fallback_recipients (report, message, orig, text, parts->text->str);
       if (report->recipients->len)
         report->kind = parts->has_dsn ? BK_REPORT_KIND_DSN : BK_REPORT_KIND_TEXT;
+    }
+  if (report->recipients->len == 0 && depth < 2 && GMIME_IS_MESSAGE (parts->returned))
+    {
+      /* a bounce forwarded or wrapped inside another message (a gateway
+       * that quarantines, a user who forwards): read the inner one */
+      BkReport *inner = analyze (an, GMIME_MESSAGE (parts->returned), depth + 1);
+      if (inner->recipients->len)
+        {
+          bk_evidence (inner->evidence, "bounce found inside the attached message");
+          bk_report_unref (report);
+          return inner;
+        }
+      bk_report_unref (inner);
     }
   if (report->recipients->len == 0)
     {
@@ -472,6 +528,21 @@ bk_analyzer_analyze (BkAnalyzer *an, GMimeMessage *message)
                    bk_bounce_class_to_string (r->klass), r->rule);
     }
   return report;
+}
+
+/**
+ * bk_analyzer_analyze:
+ * @analyzer: an analyzer
+ * @message: the message
+ *
+ * Returns: (transfer full): the report; kind %BK_REPORT_KIND_NONE and no
+ *   recipients when the message is not a bounce
+ */
+BkReport *
+bk_analyzer_analyze (BkAnalyzer *an, GMimeMessage *message)
+{
+  g_return_val_if_fail (an != NULL && GMIME_IS_MESSAGE (message), NULL);
+  return analyze (an, message, 0);
 }
 
 /**

@@ -319,6 +319,9 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, BkRecipient *rcpt)
             }
         }
       const char *r;
+      /* a local delivery program failed (RFC 3464 x-unix diagnostics) */
+      if (rcpt->reason == NULL && g_strcmp0 (rcpt->diagnostic_type, "x-unix") == 0)
+        decide (rcpt, "mailererror", g_strdup ("diagnostic-type:x-unix"));
       if (rcpt->reason == NULL && rcpt->status && !is_generic_status (rcpt->status)
           && (r = bk_status_reason (rcpt->status)))
         decide (rcpt, r, g_strdup_printf ("status:%s", rcpt->status));

@@ -204,6 +204,8 @@ bk_freetext_scan (BkScanner *scanner, const BkRuleset *rules, const BkTextInput 
   BkTextResult *res = g_new0 (BkTextResult, 1);
   res->recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) text_recipient_free);
 
+  char *first_returned = NULL;   /* returned text of the first detected format */
+  char *first_preamble = NULL;
   for (guint i = 0; i < rules->formats->len; i++)
     {
       const BkFormat *fmt = g_ptr_array_index (rules->formats, i);
@@ -225,8 +227,22 @@ bk_freetext_scan (BkScanner *scanner, const BkRuleset *rules, const BkTextInput 
             res->delayed = bk_field_match (scanner, g_ptr_array_index (fmt->delayed, j), in);
           break;
         }
+      if (first_returned == NULL && first_preamble == NULL)
+        {
+          first_returned = g_steal_pointer (&res->returned);
+          first_preamble = g_steal_pointer (&res->preamble);
+        }
       g_clear_pointer (&res->preamble, g_free);
       g_clear_pointer (&res->returned, g_free);
     }
+  /* no format named a recipient: keep what the first detected one cut out,
+   * for the fallbacks (the returned message's To:, the diagnostic) */
+  if (res->format == NULL)
+    {
+      res->returned = g_steal_pointer (&first_returned);
+      res->preamble = g_steal_pointer (&first_preamble);
+    }
+  g_free (first_returned);
+  g_free (first_preamble);
   return res;
 }

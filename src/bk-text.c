@@ -136,6 +136,20 @@ bk_text_clean_address (const char *text)
     p++;
   if (g_ascii_strncasecmp (p, "mailto:", 7) == 0)
     p += 7;
+  /* a quoted local part: "john..doe"@example.com */
+  if (*p == '"')
+    {
+      const char *close = strchr (p + 1, '"');
+      if (close && close[1] == '@' && addr_char ((unsigned char) close[2]))
+        {
+          const char *e = close + 2;
+          while (*e && addr_char ((unsigned char) *e))
+            e++;
+          while (e > close + 2 && strchr (":.'`!?", e[-1]))
+            e--;
+          return g_strndup (p, e - p);
+        }
+    }
   const char *e = p;
   while (*e && addr_char ((unsigned char) *e))
     e++;
