@@ -185,9 +185,11 @@ static const ScanCase scan_cases[] = {
     { { "slow@example.com", "Delay reason: mailbox is full No action is required on your part." } } },
   /* detected, but the section names nobody: no format decides, and what
    * the attempt collected is dropped */
+  /* no recipient anywhere: the first detected format's preamble and
+   * returned text stay for the fallbacks */
   { "detected-without-recipients",
     EXIM_FROM EXIM_SUBJECT "\n" EXIM_BEGIN "\nSomething went wrong.\n\n" EXIM_END "Subject: hello\n",
-    NULL, "exim-test", FALSE, NULL, NULL, 0, { { NULL, NULL } } },
+    NULL, "exim-test", FALSE, "Something went wrong.", "Subject: hello\n", 0, { { NULL, NULL } } },
   { "no-begin-line",
     EXIM_FROM EXIM_SUBJECT "\n  user@example.com\n    550 unknown user\n",
     NULL, "exim-test", FALSE, NULL, NULL, 0, { { NULL, NULL } } },
