@@ -476,7 +476,7 @@ analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
   /* X-Failed-Recipients is only ever set by a bounce */
   g_autofree char *xfailed = bk_mime_header (GMIME_OBJECT (message), "X-Failed-Recipients");
   if (report->recipients->len == 0 && !text->detected && !parts->has_dsn && !xfailed
-      && auto_submitted_reply (message))
+      && !parts->is_report && auto_submitted_reply (message))
     {
       autoreply (report, message, "autoreply:auto-submitted");
       return report;

@@ -109,6 +109,10 @@ walk (Walk *w, GMimeObject *obj, guint depth)
       int n = g_mime_multipart_get_count (mp);
       for (int i = 0; i < n; i++)
         walk (w, g_mime_multipart_get_part (mp, i), depth + 1);
+      /* a boundary that never occurs leaves the whole body in the
+       * prologue: it is the report's text then */
+      if (n == 0 && g_mime_multipart_get_prologue (mp))
+        append_text (w->parts->text, g_mime_multipart_get_prologue (mp));
       return;
     }
   w->leaves++;
