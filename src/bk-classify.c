@@ -118,8 +118,6 @@ static const StatusRow status_table[] = {
 /* Reply codes (RFC 5321, RFC 7504) that say enough on their own. */
 static const struct { const char *reply; const char *reason; } reply_table[] = {
   { "421", "blocked" },      /* service not available, closing: mostly throttling */
-  { "450", "systemerror" },
-  { "451", "systemerror" },
   { "452", "mailboxfull" },
   { "521", "notaccept" },
   { "552", "mailboxfull" },

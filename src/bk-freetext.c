@@ -165,15 +165,30 @@ run_format (BkScanner *scanner, const BkFormat *fmt, const char *text, BkTextRes
       const BkRule *rule = NULL;
       if (any_line_match (scanner, fmt->recipient, line, len, &rule))
         {
-          g_autofree char *addr = bk_scanner_group (scanner, line, rule->group_addr);
-          g_autofree char *diag = bk_scanner_group (scanner, line, rule->group_diag);
-          BkTextRecipient *r = add_recipient (res, addr);
-          if (r)
+          /* every match of the rule on the line names a recipient (a JSON
+           * notice lists them all on one line) */
+          BkTextRecipient *first = NULL;
+          gsize off = 0;
+          do
             {
-              cur = r;
-              append_diag (cur->diag, diag);
-              continue;
+              gsize end = bk_scanner_match_end (scanner);
+              g_autofree char *addr = bk_scanner_group (scanner, line + off, rule->group_addr);
+              g_autofree char *diag = bk_scanner_group (scanner, line + off, rule->group_diag);
+              BkTextRecipient *r = add_recipient (res, addr);
+              if (r)
+                {
+                  cur = r;
+                  if (first == NULL)
+                    first = r;
+                  append_diag (cur->diag, diag);
+                }
+              if (end == 0 || off + end >= len)
+                break;
+              off += end;
             }
+          while (bk_scanner_match (scanner, rule, line + off, len - off));
+          if (first)
+            continue;
         }
       g_strstrip (line);
       if (*line == '\0')
@@ -190,6 +205,15 @@ run_format (BkScanner *scanner, const BkFormat *fmt, const char *text, BkTextRes
   if (preamble->len)
     res->preamble = bk_text_one_line (preamble->str, BK_MAX_DIAG_BYTES);
   g_string_free (preamble, TRUE);
+  /* a list of addresses followed by one explanation: the addresses
+   * without text of their own share the next one's */
+  for (guint i = res->recipients->len; i > 1; i--)
+    {
+      BkTextRecipient *prev = g_ptr_array_index (res->recipients, i - 2);
+      BkTextRecipient *next_r = g_ptr_array_index (res->recipients, i - 1);
+      if (prev->diag->len == 0 && next_r->diag->len > 0)
+        g_string_assign (prev->diag, next_r->diag->str);
+    }
 }
 
 /**
@@ -215,8 +239,10 @@ bk_freetext_scan (BkScanner *scanner, const BkRuleset *rules, const BkTextInput 
         res->detected = fmt;
       for (guint j = 0; j < fmt->delayed->len && !res->delayed; j++)
         res->delayed = bk_field_match (scanner, g_ptr_array_index (fmt->delayed, j), in);
-      if (fmt->recipient->len == 0 || in->text == NULL)
+      if (in->text == NULL)
         continue;
+      /* a format without recipient lines still cuts the text: its
+       * preamble and returned message serve the fallbacks */
       run_format (scanner, fmt, in->text, res);
       if (res->recipients->len > 0)
         {
