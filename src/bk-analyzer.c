@@ -523,7 +523,7 @@ analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
           r->diagnostic = joined;
         }
       codes (an, r);
-      bk_classify (an->scanner, an->rules, r);
+      bk_classify (an->scanner, an->rules, text->format, r);
       bk_evidence (r->evidence, "reason %s, class %s, decided by %s", r->reason,
                    bk_bounce_class_to_string (r->klass), r->rule);
     }

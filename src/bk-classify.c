@@ -279,7 +279,7 @@ decide (BkRecipient *rcpt, const char *reason, char *rule)
  * Sets rcpt->reason, rcpt->klass and rcpt->rule.
  */
 void
-bk_classify (BkScanner *scanner, const BkRuleset *rules, BkRecipient *rcpt)
+bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format, BkRecipient *rcpt)
 {
   gboolean from_text = FALSE;
   const char *action = rcpt->action;
@@ -297,9 +297,12 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, BkRecipient *rcpt)
       if (rcpt->diagnostic)
         {
           gsize len = strlen (rcpt->diagnostic);
-          for (guint i = 0; i < rules->reasons->len; i++)
+          /* the decoding format's own reason rules come first */
+          guint nformat = format ? format->reasons->len : 0;
+          for (guint i = 0; i < nformat + rules->reasons->len; i++)
             {
-              const BkRule *rule = g_ptr_array_index (rules->reasons, i);
+              const BkRule *rule = i < nformat ? g_ptr_array_index (format->reasons, i)
+                                               : g_ptr_array_index (rules->reasons, i - nformat);
               if (bk_scanner_match (scanner, rule, rcpt->diagnostic, len))
                 {
                   decide (rcpt, rule->reason, g_strdup_printf ("reason:%s", rule->id));

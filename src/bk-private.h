@@ -68,6 +68,7 @@ typedef struct {
   GPtrArray *diag;
   GPtrArray *skip;
   GPtrArray *delayed;
+  GPtrArray *reasons;   /* BkRule*, reason rules for this format's recipients */
 } BkFormat;
 
 struct _BkRuleset {
@@ -221,6 +222,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkTextResult, bk_text_result_free)
 
 G_GNUC_INTERNAL void bk_classify (BkScanner *scanner,
                                   const BkRuleset *rules,
+                                  const BkFormat *format,
                                   BkRecipient *rcpt);
 G_GNUC_INTERNAL BkBounceClass bk_reason_class (const char *reason);
 G_GNUC_INTERNAL const char *bk_reason_intern (const char *reason);

@@ -46,6 +46,7 @@ format_free (BkFormat *fmt)
   g_ptr_array_unref (fmt->diag);
   g_ptr_array_unref (fmt->skip);
   g_ptr_array_unref (fmt->delayed);
+  g_ptr_array_unref (fmt->reasons);
   g_free (fmt);
 }
 
@@ -64,6 +65,7 @@ format_new (const char *name, const char *file, guint line)
   fmt->diag = g_ptr_array_new ();
   fmt->skip = g_ptr_array_new ();
   fmt->delayed = g_ptr_array_new ();
+  fmt->reasons = g_ptr_array_new ();
   return fmt;
 }
 
@@ -355,11 +357,23 @@ parse_directive (Loader *ld, char *line, GError **error)
     dest = fmt->diag;
   else if (strcmp (word, "skip") == 0)
     dest = fmt->skip;
+  else if (strcmp (word, "reason") == 0)
+    dest = fmt->reasons;
   else
     return fail (ld, error, "unknown format directive '%s'", word);
 
   g_autofree char *id = g_strdup_printf ("%s.%s.%u", fmt->name, word, ++ld->format_rule_n);
   BkRule *rule = rule_new (ld, id);
+  if (dest == fmt->reasons)
+    {
+      g_autofree char *reason = next_word (&line);
+      if (reason == NULL || bk_reason_intern (reason) == NULL)
+        {
+          rule_free (rule);
+          return fail (ld, error, "unknown reason '%s'", reason ? reason : "");
+        }
+      rule->reason = g_strdup (reason);
+    }
   if (has_field)
     {
       g_autofree char *field = next_word (&line);
