@@ -9,6 +9,9 @@
 
 #include <string.h>
 
+/* ARF complaints have class none; --class complaint selects them */
+#define COMPLAINT_BIT 8
+
 /* parse_classes - "hard,policy" -> bit set over BkBounceClass */
 static gboolean
 parse_classes (const char *list, guint *out_mask)
@@ -30,6 +33,8 @@ parse_classes (const char *list, guint *out_mask)
         *out_mask |= 1u << BK_BOUNCE_CLASS_SOFT;
       else if (strcmp (c, "policy") == 0)
         *out_mask |= 1u << BK_BOUNCE_CLASS_POLICY;
+      else if (strcmp (c, "complaint") == 0)
+        *out_mask |= 1u << COMPLAINT_BIT;
       else
         return FALSE;
     }
@@ -46,7 +51,7 @@ bk_cmd_check (int argc, char **argv)
   gboolean record = FALSE;
   g_autofree char *db = NULL;
   GOptionEntry entries[] = {
-    { "class", 'c', 0, G_OPTION_ARG_STRING, &classes, "Succeed only for these classes (comma list of hard, soft, policy)", "LIST" },
+    { "class", 'c', 0, G_OPTION_ARG_STRING, &classes, "Succeed only for these classes (comma list of hard, soft, policy, complaint)", "LIST" },
     { "print", 'p', 0, G_OPTION_ARG_NONE, &print, "Print the recipients as JSON lines", NULL },
     { "record", 0, 0, G_OPTION_ARG_NONE, &record, "Also record the events in the history (--db)", NULL },
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History database for --record", "FILE" },
@@ -64,7 +69,7 @@ bk_cmd_check (int argc, char **argv)
   guint mask;
   if (!parse_classes (classes, &mask))
     {
-      bk_cli_error ("--class takes a comma list of hard, soft, policy");
+      bk_cli_error ("--class takes a comma list of hard, soft, policy, complaint");
       return BK_EXIT_USAGE;
     }
   if (paths && paths[0] && paths[1])
@@ -109,6 +114,8 @@ bk_cmd_check (int argc, char **argv)
     {
       const BkRecipient *r = g_ptr_array_index (report->recipients, i);
       if (r->klass != BK_BOUNCE_CLASS_NONE && (mask & (1u << r->klass)))
+        hit = TRUE;
+      if (g_strcmp0 (r->reason, "feedback") == 0 && (mask & (1u << COMPLAINT_BIT)))
         hit = TRUE;
       if (print)
         bk_output_recipient (stdout, BK_FORMAT_JSON, report, r, item->source, item->index);

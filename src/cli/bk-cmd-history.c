@@ -12,12 +12,20 @@
 
 #include <string.h>
 
+/* open_db - the history at @db; commands that only read it (or reset an
+ * address in it) refuse a path that does not exist, so a typo is an
+ * error, not an empty answer */
 static BkHistory *
-open_db (const char *db)
+open_db (const char *db, gboolean must_exist)
 {
   if (db == NULL)
     {
       bk_cli_error ("--db FILE is required");
+      return NULL;
+    }
+  if (must_exist && !g_file_test (db, G_FILE_TEST_EXISTS))
+    {
+      bk_cli_error ("no history database '%s' (create it with 'bouncekit ingest --db %s PATH')", db, db);
       return NULL;
     }
   g_autoptr (GError) err = NULL;
@@ -94,7 +102,7 @@ bk_cmd_ingest (int argc, char **argv)
       bk_cli_error ("ingest needs at least one PATH ('-' for stdin)");
       return BK_EXIT_USAGE;
     }
-  g_autoptr (BkHistory) h = open_db (db);
+  g_autoptr (BkHistory) h = open_db (db, FALSE);
   if (h == NULL)
     return db ? BK_EXIT_FAILURE : BK_EXIT_USAGE;
   g_autoptr (GError) err = NULL;
@@ -198,7 +206,7 @@ bk_cmd_suppress (int argc, char **argv)
   o.window_days = window;
   o.soft_span_days = span;
   o.include_policy = include_policy;
-  g_autoptr (BkHistory) h = open_db (db);
+  g_autoptr (BkHistory) h = open_db (db, TRUE);
   if (h == NULL)
     return db ? BK_EXIT_FAILURE : BK_EXIT_USAGE;
   g_autoptr (GError) err = NULL;
@@ -277,7 +285,7 @@ bk_cmd_stats (int argc, char **argv)
       bk_cli_error ("unknown format '%s' (text or json)", format_name);
       return BK_EXIT_USAGE;
     }
-  g_autoptr (BkHistory) h = open_db (db);
+  g_autoptr (BkHistory) h = open_db (db, TRUE);
   if (h == NULL)
     return db ? BK_EXIT_FAILURE : BK_EXIT_USAGE;
   g_autoptr (GError) err = NULL;
@@ -338,7 +346,7 @@ bk_cmd_forgive (int argc, char **argv)
       bk_cli_error ("forgive needs --db FILE and at least one ADDRESS");
       return BK_EXIT_USAGE;
     }
-  g_autoptr (BkHistory) h = open_db (db);
+  g_autoptr (BkHistory) h = open_db (db, TRUE);
   if (h == NULL)
     return db ? BK_EXIT_FAILURE : BK_EXIT_USAGE;
   g_autoptr (GError) err = NULL;
