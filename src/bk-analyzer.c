@@ -129,6 +129,17 @@ refine_from_text (BkRecipient *r, BkTextResult *text)
         }
       else
         {
+          g_autofree char *one = bk_text_one_line (words, BK_MAX_DIAG_BYTES);
+          if (one == NULL || strstr (r->diagnostic, one) || strstr (one, r->diagnostic))
+            {
+              /* the text repeats the field, or holds it: keep the longer */
+              if (one && strlen (one) > strlen (r->diagnostic))
+                {
+                  g_free (r->diagnostic);
+                  r->diagnostic = g_steal_pointer (&one);
+                }
+              return;
+            }
           g_autofree char *joined = g_strconcat (r->diagnostic, " ", words, NULL);
           g_free (r->diagnostic);
           r->diagnostic = bk_text_one_line (joined, BK_MAX_DIAG_BYTES);
@@ -146,9 +157,10 @@ codes (BkAnalyzer *an, BkRecipient *r)
   g_autofree char *reply = NULL;
   g_autofree char *status = NULL;
   const BkRule *rule = NULL;
+  const BkRule *status_rule = NULL;
   if (r->diagnostic == NULL)
     return;
-  if (!bk_codes_find (an->scanner, an->rules, r->diagnostic, &reply, &status, &rule))
+  if (!bk_codes_find (an->scanner, an->rules, r->diagnostic, &reply, &status, &rule, &status_rule))
     return;
   if (r->reply_code == NULL && reply)
     {
@@ -159,7 +171,7 @@ codes (BkAnalyzer *an, BkRecipient *r)
                  || (g_str_has_suffix (r->status, ".0.0") && !g_str_has_suffix (status, ".0.0")
                      && status[0] == r->status[0])))
     {
-      bk_evidence (r->evidence, "status %s from the diagnostic (code:%s)%s%s", status, rule->id,
+      bk_evidence (r->evidence, "status %s from the diagnostic (code:%s)%s%s", status, status_rule->id,
                    r->status ? ", over generic " : "", r->status ? r->status : "");
       g_free (r->status);
       r->status = g_steal_pointer (&status);

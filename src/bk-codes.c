@@ -66,6 +66,7 @@ bk_status_normalize (const char *text)
  * @out_reply: (out) (transfer full): the reply code, or unchanged
  * @out_status: (out) (transfer full): the status, or unchanged
  * @out_rule: (out) (optional): the rule that found the first code
+ * @out_status_rule: (out) (optional): the rule that found the status
  *
  * Runs the `code` rules over @text and fills in whichever of *@out_reply and
  * *@out_status is still %NULL.
@@ -74,7 +75,8 @@ bk_status_normalize (const char *text)
  */
 gboolean
 bk_codes_find (BkScanner *scanner, const BkRuleset *rules, const char *text,
-               char **out_reply, char **out_status, const BkRule **out_rule)
+               char **out_reply, char **out_status, const BkRule **out_rule,
+               const BkRule **out_status_rule)
 {
   gboolean found = FALSE;
   if (text == NULL)
@@ -96,7 +98,11 @@ bk_codes_find (BkScanner *scanner, const BkRuleset *rules, const char *text,
         {
           char *norm = bk_status_normalize (status);
           if (norm)
-            *out_status = norm, took = TRUE;
+            {
+              *out_status = norm, took = TRUE;
+              if (out_status_rule)
+                *out_status_rule = rule;
+            }
         }
       if (took && !found)
         {

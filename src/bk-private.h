@@ -119,7 +119,8 @@ G_GNUC_INTERNAL gboolean bk_codes_find (BkScanner *scanner,
                                         const char *text,
                                         char **out_reply,
                                         char **out_status,
-                                        const BkRule **out_rule);
+                                        const BkRule **out_rule,
+                                        const BkRule **out_status_rule);
 
 /* ---- text helpers (bk-text.c) ---- */
 

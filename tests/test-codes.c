@@ -179,7 +179,7 @@ test_codes_find (CodesFixture *fx, gconstpointer data)
   g_autofree char *status = NULL;
   const BkRule *rule = NULL;
 
-  gboolean found = bk_codes_find (fx->scanner, fx->rules, c->text, &reply, &status, &rule);
+  gboolean found = bk_codes_find (fx->scanner, fx->rules, c->text, &reply, &status, &rule, NULL);
   g_assert_cmpstr (reply, ==, c->reply);
   g_assert_cmpstr (status, ==, c->status);
   g_assert_cmpint (found, ==, c->reply != NULL || c->status != NULL);
@@ -202,7 +202,7 @@ test_codes_find_keeps_known (CodesFixture *fx, gconstpointer data)
   char *status = NULL;
   const BkRule *rule = NULL;
 
-  g_assert_true (bk_codes_find (fx->scanner, fx->rules, "550 5.1.1 User unknown", &reply, &status, &rule));
+  g_assert_true (bk_codes_find (fx->scanner, fx->rules, "550 5.1.1 User unknown", &reply, &status, &rule, NULL));
   g_assert_cmpstr (reply, ==, "421");
   g_assert_cmpstr (status, ==, "5.1.1");
   g_assert_nonnull (rule);
@@ -214,7 +214,7 @@ test_codes_find_keeps_known (CodesFixture *fx, gconstpointer data)
   reply = g_strdup ("550");
   status = g_strdup ("5.2.2");
   rule = NULL;
-  g_assert_false (bk_codes_find (fx->scanner, fx->rules, "421 4.7.0 later", &reply, &status, &rule));
+  g_assert_false (bk_codes_find (fx->scanner, fx->rules, "421 4.7.0 later", &reply, &status, &rule, NULL));
   g_assert_cmpstr (reply, ==, "550");
   g_assert_cmpstr (status, ==, "5.2.2");
   g_assert_null (rule);
@@ -229,7 +229,7 @@ test_codes_find_null_text (CodesFixture *fx, gconstpointer data)
   char *reply = NULL;
   char *status = NULL;
 
-  g_assert_false (bk_codes_find (fx->scanner, fx->rules, NULL, &reply, &status, NULL));
+  g_assert_false (bk_codes_find (fx->scanner, fx->rules, NULL, &reply, &status, NULL, NULL));
   g_assert_null (reply);
   g_assert_null (status);
 }
@@ -242,7 +242,7 @@ test_codes_find_no_rule_out (CodesFixture *fx, gconstpointer data)
   g_autofree char *reply = NULL;
   g_autofree char *status = NULL;
 
-  g_assert_true (bk_codes_find (fx->scanner, fx->rules, "552-5.2.2 Mailbox full", &reply, &status, NULL));
+  g_assert_true (bk_codes_find (fx->scanner, fx->rules, "552-5.2.2 Mailbox full", &reply, &status, NULL, NULL));
   g_assert_cmpstr (reply, ==, "552");
   g_assert_cmpstr (status, ==, "5.2.2");
 }
@@ -265,7 +265,7 @@ test_codes_find_loose (CodesFixture *fx, gconstpointer data)
   g_autofree char *status = NULL;
   const BkRule *rule = NULL;
 
-  gboolean found = bk_codes_find (fx->scanner, fx->rules, c->text, &reply, &status, &rule);
+  gboolean found = bk_codes_find (fx->scanner, fx->rules, c->text, &reply, &status, &rule, NULL);
   g_assert_cmpstr (reply, ==, c->reply);
   g_assert_cmpstr (status, ==, c->status);
   g_assert_cmpint (found, ==, c->reply != NULL || c->status != NULL);
