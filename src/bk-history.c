@@ -223,8 +223,10 @@ bk_history_record (BkHistory *h, const BkReport *report, const char *message_key
       bind_text (st, 1, message_key);
       bind_text (st, 2, r->recipient);
       bind_text (st, 3, at ? at + 1 : NULL);
-      bind_text (st, 4, g_strcmp0 (r->reason, "feedback") == 0 ? "complaint"
-                        : bk_bounce_class_to_string (r->klass));
+      /* a "not-spam" report (RFC 6430) is feedback, not a complaint */
+      gboolean complaint = g_strcmp0 (r->reason, "feedback") == 0
+                           && g_strcmp0 (r->feedback_type, "not-spam") != 0;
+      bind_text (st, 4, complaint ? "complaint" : bk_bounce_class_to_string (r->klass));
       bind_text (st, 5, r->reason);
       bind_text (st, 6, r->status);
       bind_text (st, 7, r->reply_code);
