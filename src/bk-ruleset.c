@@ -408,9 +408,11 @@ parse_directive (Loader *ld, char *line, GError **error)
 }
 
 static gboolean
-load_data (Loader *ld, const char *data, gsize len, GError **error)
+load_data (Loader *ld, const char *bytes, gsize len, GError **error)
 {
-  if (!g_utf8_validate (data, len, NULL) || memchr (data, '\0', len))
+  /* @bytes need not be NUL-terminated (a buffer from memory) */
+  g_autofree char *data = g_strndup (bytes, len);
+  if (!g_utf8_validate (bytes, len, NULL) || memchr (bytes, '\0', len))
     {
       g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_SYNTAX,
                    "%s: not valid UTF-8", ld->file);

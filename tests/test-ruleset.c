@@ -623,6 +623,27 @@ test_load_test_data (void)
   g_assert_cmpstr (bk_ruleset_get_dir (rules), ==, dir);
 }
 
+/* fuzz-rules found load_data reading past a buffer that was not
+ * NUL-terminated: an empty one, and any not ending in a NUL */
+static void
+test_load_buffer_unterminated (void)
+{
+  g_autoptr (GError) err = NULL;
+  char *empty = g_malloc (1);   /* no terminator: ASan sees any read */
+  g_autoptr (BkRuleset) r0 = bk_ruleset_load_buffer ("empty.rules", empty, 0, &err);
+  g_free (empty);
+  g_assert_no_error (err);
+  g_assert_nonnull (r0);
+  g_assert_cmpuint (bk_ruleset_count (r0), ==, 0);
+  static const char text[] = "reason x.one userunknown no such user";
+  char *buf = g_malloc (sizeof text - 1);
+  memcpy (buf, text, sizeof text - 1);
+  g_autoptr (BkRuleset) r1 = bk_ruleset_load_buffer ("one.rules", buf, sizeof text - 1, &err);
+  g_free (buf);
+  g_assert_no_error (err);
+  g_assert_cmpuint (bk_ruleset_count (r1), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -656,5 +677,6 @@ main (int argc, char **argv)
   g_test_add ("/ruleset/ref/unref", TmpFixture, NULL, tmp_set_up, test_ref_unref, tmp_tear_down);
   g_test_add_func ("/ruleset/load-dir/test-data", test_load_test_data);
 
+  g_test_add_func ("/ruleset/load-buffer/unterminated", test_load_buffer_unterminated);
   return g_test_run ();
 }
