@@ -97,6 +97,9 @@ typedef struct {
   GHashTable *ids;        /* id -> "file:line" */
   BkFormat *format;       /* open format stanza, or NULL */
   guint format_rule_n;
+  pcre2_code **cached;    /* decoded from the cache, in rule order, or NULL */
+  gint32 ncached;
+  gint32 next_cached;
 } Loader;
 
 static gboolean G_GNUC_PRINTF (3, 4)
@@ -170,8 +173,15 @@ compile_rule (Loader *ld, BkRule *rule, const char *pattern, GError **error)
   if (rule->field == BK_FIELD_BODY)
     opts |= PCRE2_MULTILINE;
   rule->pattern = g_strdup (pattern);
-  rule->code = pcre2_compile ((PCRE2_SPTR) pattern, PCRE2_ZERO_TERMINATED, opts,
-                              &errcode, &erroffset, NULL);
+  if (ld->cached && ld->next_cached < ld->ncached)
+    {
+      /* the cache holds this very pattern, compiled: same files, same order */
+      rule->code = ld->cached[ld->next_cached];
+      ld->cached[ld->next_cached++] = NULL;
+    }
+  else
+    rule->code = pcre2_compile ((PCRE2_SPTR) pattern, PCRE2_ZERO_TERMINATED, opts,
+                                &errcode, &erroffset, NULL);
   if (rule->code == NULL)
     {
       PCRE2_UCHAR buf[256];
@@ -181,9 +191,6 @@ compile_rule (Loader *ld, BkRule *rule, const char *pattern, GError **error)
                    rule->id, (const char *) buf, (size_t) erroffset);
       return FALSE;
     }
-  /* JIT failure is not an error: pcre2_match falls back to the interpreter. */
-  pcre2_jit_compile (rule->code, PCRE2_JIT_COMPLETE);
-
   uint32_t captures = 0;
   pcre2_pattern_info (rule->code, PCRE2_INFO_CAPTURECOUNT, &captures);
   if (captures > ld->rules->max_captures)
@@ -441,17 +448,6 @@ load_data (Loader *ld, const char *bytes, gsize len, GError **error)
 }
 
 static gboolean
-load_file (Loader *ld, const char *path, GError **error)
-{
-  g_autofree char *data = NULL;
-  gsize len = 0;
-
-  if (!g_file_get_contents (path, &data, &len, error))
-    return FALSE;
-  return load_data (ld, data, len, error);
-}
-
-static gboolean
 check_formats (Loader *ld, GError **error)
 {
   for (guint i = 0; i < ld->rules->formats->len; i++)
@@ -502,6 +498,117 @@ bk_ruleset_load_buffer (const char *name, const char *data, gsize len, GError **
   return g_steal_pointer (&rules);
 }
 
+/* rules_digest - what a cache entry is keyed by: the PCRE2 version and
+ * every file's name and bytes, in load order */
+static char *
+rules_digest (char **files, char **contents, gsize *lengths)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  char version[64] = "";
+  pcre2_config (PCRE2_CONFIG_VERSION, version);
+  g_checksum_update (sum, (const guchar *) version, -1);
+  g_checksum_update (sum, (const guchar *) BK_VERSION, -1);
+  for (guint i = 0; files[i]; i++)
+    {
+      g_autofree char *base = g_path_get_basename (files[i]);
+      char len[32];
+      g_snprintf (len, sizeof len, "\n%s\n%" G_GSIZE_FORMAT "\n", base, lengths[i]);
+      g_checksum_update (sum, (const guchar *) len, -1);
+      g_checksum_update (sum, (const guchar *) contents[i], lengths[i]);
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* cache_read - the compiled patterns stored for @digest, or NULL */
+static pcre2_code **
+cache_read (const char *path, gint32 *out_n)
+{
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents (path, &bytes, &len, NULL) || len < 16)
+    return NULL;
+  gint32 n = pcre2_serialize_get_number_of_codes ((const uint8_t *) bytes);
+  if (n <= 0 || n > BK_MAX_RULES)
+    return NULL;
+  pcre2_code **codes = g_new0 (pcre2_code *, n);
+  if (pcre2_serialize_decode (codes, n, (const uint8_t *) bytes, NULL) != n)
+    {
+      g_free (codes);
+      return NULL;
+    }
+  *out_n = n;
+  return codes;
+}
+
+/* cache_write - store every compiled pattern of @rules; failures are
+ * silent: the cache only saves time */
+static void
+cache_write (const BkRuleset *rules, const char *path)
+{
+  gint32 n = rules->all->len;
+  if (n == 0)
+    return;
+  g_autofree const pcre2_code **codes = g_new0 (const pcre2_code *, n);
+  for (gint32 i = 0; i < n; i++)
+    codes[i] = ((BkRule *) g_ptr_array_index (rules->all, i))->code;
+  uint8_t *bytes = NULL;
+  PCRE2_SIZE size = 0;
+  if (pcre2_serialize_encode (codes, n, &bytes, &size, NULL) != n)
+    return;
+  g_file_set_contents (path, (const char *) bytes, size, NULL);
+  pcre2_serialize_free (bytes);
+}
+
+static BkRuleset *
+load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char *cache_dir,
+                 GError **error)
+{
+  g_autoptr (BkRuleset) rules = ruleset_new (dir);
+  g_autoptr (GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  Loader ld = { 0 };
+  guint nfiles = g_strv_length (files);
+  g_auto (GStrv) contents = g_new0 (char *, nfiles + 1);
+  g_autofree gsize *lengths = g_new0 (gsize, nfiles + 1);
+
+  ld.rules = rules;
+  ld.ids = ids;
+  for (guint i = 0; i < nfiles; i++)
+    if (!g_file_get_contents (files[i], &contents[i], &lengths[i], error))
+      return NULL;
+
+  g_autofree char *cache_path = NULL;
+  if (cache_dir)
+    {
+      g_autofree char *digest = rules_digest (files, contents, lengths);
+      g_autofree char *name = g_strdup_printf ("rules-%s.pcre2", digest);
+      cache_path = g_build_filename (cache_dir, name, NULL);
+      ld.cached = cache_read (cache_path, &ld.ncached);
+    }
+
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < nfiles; i++)
+    {
+      g_autofree char *base = g_path_get_basename (files[i]);
+      ld.file = base;
+      ok = load_data (&ld, contents[i], lengths[i], error);
+    }
+  ok = ok && check_formats (&ld, error);
+  gboolean cache_fit = ld.cached && ld.next_cached == ld.ncached && (guint) ld.ncached == rules->all->len;
+  for (gint32 i = 0; ld.cached && i < ld.ncached; i++)
+    if (ld.cached[i])
+      pcre2_code_free (ld.cached[i]);
+  g_free (ld.cached);
+  if (!ok)
+    return NULL;
+  if (cache_path && !cache_fit)
+    cache_write (rules, cache_path);
+  if (!(flags & BK_RULESET_FLAGS_NO_JIT))
+    for (guint i = 0; i < rules->all->len; i++)
+      /* JIT failure is not an error: pcre2_match falls back to the interpreter */
+      pcre2_jit_compile (((BkRule *) g_ptr_array_index (rules->all, i))->code, PCRE2_JIT_COMPLETE);
+  return g_steal_pointer (&rules);
+}
+
 /**
  * bk_ruleset_load_files: (skip)
  * @dir: directory the files are in (kept for messages)
@@ -510,23 +617,7 @@ bk_ruleset_load_buffer (const char *name, const char *data, gsize len, GError **
 BkRuleset *
 bk_ruleset_load_files (const char *dir, char **files, GError **error)
 {
-  g_autoptr (BkRuleset) rules = ruleset_new (dir);
-  g_autoptr (GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  Loader ld = { 0 };
-
-  ld.rules = rules;
-  ld.ids = ids;
-
-  for (guint i = 0; files[i]; i++)
-    {
-      g_autofree char *base = g_path_get_basename (files[i]);
-      ld.file = base;
-      if (!load_file (&ld, files[i], error))
-        return NULL;
-    }
-  if (!check_formats (&ld, error))
-    return NULL;
-  return g_steal_pointer (&rules);
+  return load_files_full (dir, files, BK_RULESET_FLAGS_NONE, NULL, error);
 }
 
 static int
@@ -547,6 +638,28 @@ compare_names (gconstpointer a, gconstpointer b)
  */
 BkRuleset *
 bk_ruleset_load_dir (const char *dir, GError **error)
+{
+  return bk_ruleset_load_dir_full (dir, BK_RULESET_FLAGS_NONE, NULL, error);
+}
+
+/**
+ * bk_ruleset_load_dir_full:
+ * @dir: a rules directory
+ * @flags: %BK_RULESET_FLAGS_NO_JIT to skip JIT compilation (one message
+ *   analysed per process: JIT costs more than it saves)
+ * @cache_dir: (nullable): a private directory where compiled patterns are
+ *   kept between runs, keyed by a digest of the rule files and the PCRE2
+ *   version; %NULL compiles every time. Only the user should be able to
+ *   write there: the cache holds compiled code.
+ * @error: return location for a #GError
+ *
+ * Like bk_ruleset_load_dir(). With a cache, a second load of unchanged
+ * rules decodes the compiled patterns instead of compiling them.
+ *
+ * Returns: (transfer full) (nullable): the ruleset, or %NULL with @error set
+ */
+BkRuleset *
+bk_ruleset_load_dir_full (const char *dir, BkRulesetFlags flags, const char *cache_dir, GError **error)
 {
   g_return_val_if_fail (dir != NULL, NULL);
 
@@ -569,7 +682,7 @@ bk_ruleset_load_dir (const char *dir, GError **error)
   for (guint i = 0; i < names->len; i++)
     g_ptr_array_add (paths, g_build_filename (dir, g_ptr_array_index (names, i), NULL));
   g_ptr_array_add (paths, NULL);
-  return bk_ruleset_load_files (dir, (char **) paths->pdata, error);
+  return load_files_full (dir, (char **) paths->pdata, flags, cache_dir, error);
 }
 
 /**

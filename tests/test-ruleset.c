@@ -644,6 +644,42 @@ test_load_buffer_unterminated (void)
   g_assert_cmpuint (bk_ruleset_count (r1), ==, 1);
 }
 
+/* a second load of unchanged rules decodes the cache written by the
+ * first; both rulesets must behave the same, and a changed file must not
+ * reuse the old cache */
+static void
+test_load_cache (void)
+{
+  g_autoptr (GError) err = NULL;
+  g_autofree char *cache = g_dir_make_tmp ("bk-cache-XXXXXX", &err);
+  g_autofree char *rdir = g_dir_make_tmp ("bk-rules-XXXXXX", &err);
+  g_autofree char *file = g_build_filename (rdir, "10-a.rules", NULL);
+  g_file_set_contents (file, "reason a.one userunknown no such user\ncode a.code (?<reply>5\\d\\d)\n", -1, &err);
+  g_assert_no_error (err);
+  g_autoptr (BkRuleset) first = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NO_JIT, cache, &err);
+  g_assert_no_error (err);
+  g_autoptr (GDir) d = g_dir_open (cache, 0, NULL);
+  const char *entry = g_dir_read_name (d);
+  g_assert_nonnull (entry);
+  g_assert_true (g_str_has_prefix (entry, "rules-"));
+  g_autoptr (BkRuleset) second = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NONE, cache, &err);
+  g_assert_no_error (err);
+  g_assert_cmpuint (bk_ruleset_count (second), ==, bk_ruleset_count (first));
+  BkScanner *sc = bk_scanner_new (second);
+  const BkRule *rule = g_ptr_array_index (second->reasons, 0);
+  g_assert_true (bk_scanner_match (sc, rule, "550 No Such User here", 21));
+  const BkRule *code = g_ptr_array_index (second->codes, 0);
+  g_assert_cmpint (code->group_reply, ==, 1);
+  bk_scanner_free (sc);
+  /* an edited file: a new digest, a fresh compile, the edit in effect */
+  g_file_set_contents (file, "reason a.one mailboxfull mailbox full\n", -1, &err);
+  g_autoptr (BkRuleset) third = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NO_JIT, cache, &err);
+  g_assert_no_error (err);
+  g_assert_cmpstr (((BkRule *) g_ptr_array_index (third->reasons, 0))->reason, ==, "mailboxfull");
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s' '%s'", cache, rdir);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -678,5 +714,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ruleset/load-dir/test-data", test_load_test_data);
 
   g_test_add_func ("/ruleset/load-buffer/unterminated", test_load_buffer_unterminated);
+  g_test_add_func ("/ruleset/load-dir-full/cache", test_load_cache);
   return g_test_run ();
 }

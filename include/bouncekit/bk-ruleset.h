@@ -18,7 +18,21 @@ G_BEGIN_DECLS
  */
 typedef struct _BkRuleset BkRuleset;
 
+/**
+ * BkRulesetFlags:
+ * @BK_RULESET_FLAGS_NONE: JIT-compile every pattern (batch runs)
+ * @BK_RULESET_FLAGS_NO_JIT: interpret patterns (one message per process)
+ */
+typedef enum {
+  BK_RULESET_FLAGS_NONE = 0,
+  BK_RULESET_FLAGS_NO_JIT = 1 << 0,
+} BkRulesetFlags;
+
 BK_API BkRuleset *bk_ruleset_load_dir (const char *dir, GError **error);
+BK_API BkRuleset *bk_ruleset_load_dir_full (const char *dir,
+                                            BkRulesetFlags flags,
+                                            const char *cache_dir,
+                                            GError **error);
 BK_API BkRuleset *bk_ruleset_ref (BkRuleset *rules);
 BK_API void bk_ruleset_unref (BkRuleset *rules);
 BK_API guint bk_ruleset_count (const BkRuleset *rules);

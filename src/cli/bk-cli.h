@@ -41,7 +41,7 @@ gboolean bk_cli_record (BkHistory *h, const BkReport *report, GMimeMessage *msg,
 
 /* bk-cli.c */
 void bk_cli_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
-BkRuleset *bk_cli_load_rules (const char *option_dir, GError **error);
+BkRuleset *bk_cli_load_rules (const char *option_dir, gboolean batch, GError **error);
 char *bk_cli_default_rules_dir (void);
 gboolean bk_cli_parse (GOptionContext *ctx, int *argc, char ***argv);
 int bk_cli_finish_stdout (void);

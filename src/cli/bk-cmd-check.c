@@ -85,7 +85,7 @@ bk_cmd_check (int argc, char **argv)
     }
 
   g_autoptr (GError) err = NULL;
-  g_autoptr (BkRuleset) rules = bk_cli_load_rules (rules_dir, &err);
+  g_autoptr (BkRuleset) rules = bk_cli_load_rules (rules_dir, FALSE, &err);
   if (rules == NULL)
     {
       bk_cli_error ("cannot load rules: %s", err->message);

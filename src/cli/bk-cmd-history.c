@@ -106,7 +106,7 @@ bk_cmd_ingest (int argc, char **argv)
   if (h == NULL)
     return db ? BK_EXIT_FAILURE : BK_EXIT_USAGE;
   g_autoptr (GError) err = NULL;
-  g_autoptr (BkRuleset) rules = bk_cli_load_rules (rules_dir, &err);
+  g_autoptr (BkRuleset) rules = bk_cli_load_rules (rules_dir, TRUE, &err);
   if (rules == NULL)
     {
       bk_cli_error ("cannot load rules: %s", err->message);

@@ -23,7 +23,7 @@ bk_cmd_rules (int argc, char **argv)
       return BK_EXIT_USAGE;
     }
   g_autoptr (GError) err = NULL;
-  g_autoptr (BkRuleset) rules = bk_cli_load_rules (args[1], &err);
+  g_autoptr (BkRuleset) rules = bk_cli_load_rules (args[1], FALSE, &err);
   if (rules == NULL)
     {
       bk_cli_error ("%s", err->message);
