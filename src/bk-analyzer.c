@@ -431,7 +431,8 @@ analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
 {
   BkReport *report = bk_report_new ();
   g_autoptr (BkParts) parts = bk_mime_collect (message);
-  BkTextInput in = { message, parts->text->str };
+  g_autoptr (GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  BkTextInput in = { message, parts->text->str, headers };
   report->date = bk_mime_header (GMIME_OBJECT (message), "Date");
 
   if (parts->has_feedback)

@@ -65,8 +65,16 @@ bk_field_match (BkScanner *scanner, const BkRule *rule, const BkTextInput *in)
       {
         const char *name = rule->field == BK_FIELD_FROM ? "From"
                            : rule->field == BK_FIELD_SUBJECT ? "Subject" : rule->header;
-        g_autofree char *value = bk_mime_header (obj, name);
-        return value && bk_scanner_match (scanner, rule, value, strlen (value));
+        /* formats ask for the same few headers hundreds of times: decode
+         * each once per message */
+        const char *value = g_hash_table_lookup (in->headers, name);
+        if (value == NULL)
+          {
+            char *decoded = bk_mime_header (obj, name);
+            value = decoded ? decoded : "";
+            g_hash_table_insert (in->headers, g_strdup (name), decoded ? decoded : g_strdup (""));
+          }
+        return *value && bk_scanner_match (scanner, rule, value, strlen (value));
       }
     default:
       return FALSE;

@@ -206,6 +206,7 @@ typedef struct {
 typedef struct {
   GMimeMessage *message;      /* the bounce itself */
   const char *text;           /* its human-readable text */
+  GHashTable *headers;        /* header name -> decoded value ("" if absent), filled on use */
 } BkTextInput;
 
 G_GNUC_INTERNAL gboolean bk_field_match (BkScanner *scanner,
