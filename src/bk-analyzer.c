@@ -75,7 +75,10 @@ returned_message (BkParts *parts, BkTextResult *text)
   /* skip leading blank lines so the headers start the "message" */
   while (*src == '\n' || *src == ' ' || *src == '\t')
     src++;
-  GMimeMessage *msg = bk_message_parse_bytes (src, strlen (src), NULL);
+  /* only the headers are read from it: parse the header block alone */
+  const char *end = strstr (src, "\n\n");
+  gsize len = end ? (gsize) (end - src) + 1 : strlen (src);
+  GMimeMessage *msg = bk_message_parse_bytes (src, len, NULL);
   return msg ? GMIME_OBJECT (msg) : NULL;
 }
 
@@ -431,8 +434,14 @@ analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
 {
   BkReport *report = bk_report_new ();
   g_autoptr (BkParts) parts = bk_mime_collect (message);
-  g_autoptr (GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  BkTextInput in = { message, parts->text->str, headers };
+  g_autoptr (GHashTable) headers = bk_header_cache_new ();
+  BkTextInput in = { message, parts->text->str, headers, NULL, an->rules->prefilter };
+  if (an->rules->prefilter && an->scanner->body_bits)
+    {
+      /* one pass over the text marks the rules worth matching against it */
+      bk_prefilter_scan (an->rules->prefilter, parts->text->str, parts->text->len, an->scanner->body_bits);
+      in.body_bits = an->scanner->body_bits;
+    }
   report->date = bk_mime_header (GMIME_OBJECT (message), "Date");
 
   if (parts->has_feedback)

@@ -236,7 +236,7 @@ is_generic_status (const char *status)
 /* smtp_command - the SMTP command the diagnostic says the failure
  * answered ("rcpt", "data", ...), by the `command` rules, or NULL */
 static const char *
-smtp_command (BkScanner *scanner, const BkRuleset *rules, const char *diag)
+smtp_command (BkScanner *scanner, const BkRuleset *rules, const char *diag, const guint64 *bits)
 {
   if (diag == NULL)
     return NULL;
@@ -244,7 +244,7 @@ smtp_command (BkScanner *scanner, const BkRuleset *rules, const char *diag)
   for (guint i = 0; i < rules->commands->len; i++)
     {
       const BkRule *rule = g_ptr_array_index (rules->commands, i);
-      if (bk_scanner_match (scanner, rule, diag, len))
+      if (bk_may_match (rule, bits) && bk_scanner_match (scanner, rule, diag, len))
         return rule->reason;
     }
   return NULL;
@@ -297,20 +297,27 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
       if (rcpt->diagnostic)
         {
           gsize len = strlen (rcpt->diagnostic);
+          /* one pass over the diagnostic tells which rules may match */
+          const guint64 *bits = NULL;
+          if (rules->prefilter && scanner->diag_bits)
+            {
+              bk_prefilter_scan (rules->prefilter, rcpt->diagnostic, len, scanner->diag_bits);
+              bits = scanner->diag_bits;
+            }
           /* the decoding format's own reason rules come first */
           guint nformat = format ? format->reasons->len : 0;
           for (guint i = 0; i < nformat + rules->reasons->len; i++)
             {
               const BkRule *rule = i < nformat ? g_ptr_array_index (format->reasons, i)
                                                : g_ptr_array_index (rules->reasons, i - nformat);
-              if (bk_scanner_match (scanner, rule, rcpt->diagnostic, len))
+              if (bk_may_match (rule, bits) && bk_scanner_match (scanner, rule, rcpt->diagnostic, len))
                 {
                   decide (rcpt, rule->reason, g_strdup_printf ("reason:%s", rule->id));
                   from_text = TRUE;
                   break;
                 }
             }
-          const char *command = smtp_command (scanner, rules, rcpt->diagnostic);
+          const char *command = smtp_command (scanner, rules, rcpt->diagnostic, bits);
           if (command)
             bk_evidence (rcpt->evidence, "the failure answered SMTP %s", command);
           if (g_strcmp0 (rcpt->reason, "userunknown") == 0 && unknown_user_is_filter (rcpt->status, command))

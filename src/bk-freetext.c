@@ -50,6 +50,21 @@ bk_text_result_find (BkTextResult *res, const char *address)
   return NULL;
 }
 
+static void
+header_value_free (BkHeaderValue *hv)
+{
+  g_free (hv->value);
+  g_free (hv->bits);
+  g_free (hv);
+}
+
+/* bk_header_cache_new - the table BkTextInput.headers expects */
+GHashTable *
+bk_header_cache_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) header_value_free);
+}
+
 /* bk_field_match - does @rule match its field of the bounce? */
 gboolean
 bk_field_match (BkScanner *scanner, const BkRule *rule, const BkTextInput *in)
@@ -58,7 +73,8 @@ bk_field_match (BkScanner *scanner, const BkRule *rule, const BkTextInput *in)
   switch (rule->field)
     {
     case BK_FIELD_BODY:
-      return in->text && bk_scanner_match (scanner, rule, in->text, strlen (in->text));
+      return in->text && bk_may_match (rule, in->body_bits)
+             && bk_scanner_match (scanner, rule, in->text, strlen (in->text));
     case BK_FIELD_FROM:
     case BK_FIELD_SUBJECT:
     case BK_FIELD_HEADER:
@@ -66,29 +82,39 @@ bk_field_match (BkScanner *scanner, const BkRule *rule, const BkTextInput *in)
         const char *name = rule->field == BK_FIELD_FROM ? "From"
                            : rule->field == BK_FIELD_SUBJECT ? "Subject" : rule->header;
         /* formats ask for the same few headers hundreds of times: decode
-         * each once per message */
-        const char *value = g_hash_table_lookup (in->headers, name);
-        if (value == NULL)
+         * (and prefilter) each once per message */
+        BkHeaderValue *hv = g_hash_table_lookup (in->headers, name);
+        if (hv == NULL)
           {
-            char *decoded = bk_mime_header (obj, name);
-            value = decoded ? decoded : "";
-            g_hash_table_insert (in->headers, g_strdup (name), decoded ? decoded : g_strdup (""));
+            hv = g_new0 (BkHeaderValue, 1);
+            hv->value = bk_mime_header (obj, name);
+            if (hv->value == NULL)
+              hv->value = g_strdup ("");
+            if (in->prefilter)
+              {
+                hv->bits = g_new0 (guint64, bk_prefilter_words (in->prefilter));
+                bk_prefilter_scan (in->prefilter, hv->value, strlen (hv->value), hv->bits);
+              }
+            g_hash_table_insert (in->headers, g_strdup (name), hv);
           }
-        return *value && bk_scanner_match (scanner, rule, value, strlen (value));
+        return *hv->value && bk_may_match (rule, hv->bits)
+               && bk_scanner_match (scanner, rule, hv->value, strlen (hv->value));
       }
     default:
       return FALSE;
     }
 }
 
+/* any_line_match - the first of @rules matching @line; a rule that cannot
+ * match anywhere in the text (@bits) cannot match one of its lines */
 static gboolean
 any_line_match (BkScanner *scanner, GPtrArray *rules, const char *line, gsize len,
-                const BkRule **out_rule)
+                const guint64 *bits, const BkRule **out_rule)
 {
   for (guint i = 0; i < rules->len; i++)
     {
       const BkRule *rule = g_ptr_array_index (rules, i);
-      if (bk_scanner_match (scanner, rule, line, len))
+      if (bk_may_match (rule, bits) && bk_scanner_match (scanner, rule, line, len))
         {
           if (out_rule)
             *out_rule = rule;
@@ -139,7 +165,8 @@ add_recipient (BkTextResult *res, const char *raw)
 
 /* run_format - read @fmt's section of @text into @res */
 static void
-run_format (BkScanner *scanner, const BkFormat *fmt, const char *text, BkTextResult *res)
+run_format (BkScanner *scanner, const BkFormat *fmt, const char *text, const guint64 *bits,
+            BkTextResult *res)
 {
   g_autofree char *copy = g_strdup (text);
   GString *preamble = g_string_new (NULL);
@@ -157,21 +184,21 @@ run_format (BkScanner *scanner, const BkFormat *fmt, const char *text, BkTextRes
 
       if (!in_section)
         {
-          if (any_line_match (scanner, fmt->begin, line, len, NULL))
+          if (any_line_match (scanner, fmt->begin, line, len, bits, NULL))
             in_section = TRUE;
           continue;
         }
-      if (any_line_match (scanner, fmt->end, line, len, NULL))
+      if (any_line_match (scanner, fmt->end, line, len, bits, NULL))
         {
           /* the returned message, if any, follows the end line */
           if (next && res->returned == NULL)
             res->returned = g_strdup (text + (next - copy));
           break;
         }
-      if (any_line_match (scanner, fmt->skip, line, len, NULL))
+      if (any_line_match (scanner, fmt->skip, line, len, bits, NULL))
         continue;
       const BkRule *rule = NULL;
-      if (any_line_match (scanner, fmt->recipient, line, len, &rule))
+      if (any_line_match (scanner, fmt->recipient, line, len, bits, &rule))
         {
           /* every match of the rule on the line names a recipient (a JSON
            * notice lists them all on one line) */
@@ -204,7 +231,7 @@ run_format (BkScanner *scanner, const BkFormat *fmt, const char *text, BkTextRes
       GString *dest = cur ? cur->diag : preamble;
       if (fmt->diag->len == 0)
         append_diag (dest, line);
-      else if (any_line_match (scanner, fmt->diag, line, strlen (line), &rule))
+      else if (any_line_match (scanner, fmt->diag, line, strlen (line), bits, &rule))
         {
           g_autofree char *part = bk_scanner_group (scanner, line, rule->group_diag);
           append_diag (dest, part ? part : line);
@@ -251,7 +278,7 @@ bk_freetext_scan (BkScanner *scanner, const BkRuleset *rules, const BkTextInput 
         continue;
       /* a format without recipient lines still cuts the text: its
        * preamble and returned message serve the fallbacks */
-      run_format (scanner, fmt, in->text, res);
+      run_format (scanner, fmt, in->text, in->body_bits, res);
       if (res->recipients->len > 0)
         {
           res->format = fmt;

@@ -54,6 +54,8 @@ typedef struct {
   int group_diag;
   int group_reply;
   int group_status;
+  guint index;       /* position in the ruleset's `all` array */
+  gboolean literals; /* the prefilter knows literals this rule needs */
 } BkRule;
 
 typedef struct {
@@ -81,6 +83,7 @@ struct _BkRuleset {
   GPtrArray *commands;   /* BkRule*, reason field holds the command name */
   GPtrArray *formats;    /* BkFormat*, owning */
   guint max_captures;
+  struct _BkPrefilter *prefilter;  /* literals of every rule */
 };
 
 G_GNUC_INTERNAL BkRuleset *bk_ruleset_load_buffer (const char *name,
@@ -91,11 +94,35 @@ G_GNUC_INTERNAL BkRuleset *bk_ruleset_load_files (const char *dir,
                                                   char **files,
                                                   GError **error);
 
+/* ---- prefilter (bk-prefilter.c) ---- */
+
+typedef struct _BkPrefilter BkPrefilter;
+
+G_GNUC_INTERNAL GPtrArray *bk_prefilter_literals (const char *pattern);
+G_GNUC_INTERNAL BkPrefilter *bk_prefilter_new (GPtrArray *all);
+G_GNUC_INTERNAL void bk_prefilter_free (BkPrefilter *pf);
+G_GNUC_INTERNAL guint bk_prefilter_words (const BkPrefilter *pf);
+G_GNUC_INTERNAL void bk_prefilter_scan (const BkPrefilter *pf,
+                                        const char *text,
+                                        gsize len,
+                                        guint64 *bits);
+
+/* bk_may_match - can @rule match the text @bits was scanned from? NULL
+ * bits: no prefilter, every rule may */
+static inline gboolean
+bk_may_match (const BkRule *rule, const guint64 *bits)
+{
+  return bits == NULL || !rule->literals
+         || (bits[rule->index / 64] >> (rule->index % 64)) & 1;
+}
+
 /* ---- scanner (bk-scan.c): runs rules over text ---- */
 
 typedef struct {
   pcre2_match_data *md;
   pcre2_match_context *mctx;
+  guint64 *diag_bits;   /* prefilter scratch for one diagnostic */
+  guint64 *body_bits;   /* prefilter result for the message text */
 } BkScanner;
 
 G_GNUC_INTERNAL BkScanner *bk_scanner_new (const BkRuleset *rules);
@@ -203,10 +230,21 @@ typedef struct {
   char *returned;             /* text after the end marker, or NULL */
 } BkTextResult;
 
+/* A decoded header of the bounce and, with a prefilter, the rules that
+ * may match it. */
+typedef struct {
+  char *value;                /* "" when the header is absent */
+  guint64 *bits;              /* NULL without prefilter */
+} BkHeaderValue;
+
+G_GNUC_INTERNAL GHashTable *bk_header_cache_new (void);
+
 typedef struct {
   GMimeMessage *message;      /* the bounce itself */
   const char *text;           /* its human-readable text */
-  GHashTable *headers;        /* header name -> decoded value ("" if absent), filled on use */
+  GHashTable *headers;        /* header name -> BkHeaderValue*, filled on use */
+  const guint64 *body_bits;   /* prefilter result for @text, or NULL */
+  const BkPrefilter *prefilter; /* to scan header values, or NULL */
 } BkTextInput;
 
 G_GNUC_INTERNAL gboolean bk_field_match (BkScanner *scanner,

@@ -238,6 +238,7 @@ register_rule (Loader *ld, BkRule *rule, GError **error)
     }
   g_hash_table_insert (ld->ids, g_strdup (rule->id),
                        g_strdup_printf ("%s:%u", ld->file, ld->line));
+  rule->index = ld->rules->all->len;
   g_ptr_array_add (ld->rules->all, rule);
   return TRUE;
 }
@@ -495,6 +496,7 @@ bk_ruleset_load_buffer (const char *name, const char *data, gsize len, GError **
   Loader ld = { .rules = rules, .file = name, .ids = ids };
   if (!load_data (&ld, data, len, error) || !check_formats (&ld, error))
     return NULL;
+  rules->prefilter = bk_prefilter_new (rules->all);
   return g_steal_pointer (&rules);
 }
 
@@ -600,6 +602,7 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
   g_free (ld.cached);
   if (!ok)
     return NULL;
+  rules->prefilter = bk_prefilter_new (rules->all);
   if (cache_path && !cache_fit)
     cache_write (rules, cache_path);
   if (!(flags & BK_RULESET_FLAGS_NO_JIT))
@@ -713,6 +716,7 @@ bk_ruleset_unref (BkRuleset *rules)
   g_ptr_array_unref (rules->reasons);
   g_ptr_array_unref (rules->autoreply);
   g_ptr_array_unref (rules->commands);
+  bk_prefilter_free (rules->prefilter);
   g_ptr_array_unref (rules->formats);
   g_ptr_array_unref (rules->all);
   g_free (rules);

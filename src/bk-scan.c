@@ -29,6 +29,11 @@ bk_scanner_new (const BkRuleset *rules)
   pcre2_set_match_limit (scanner->mctx, BK_MATCH_LIMIT);
   pcre2_set_depth_limit (scanner->mctx, BK_DEPTH_LIMIT);
   pcre2_set_heap_limit (scanner->mctx, BK_HEAP_LIMIT_KIB);
+  if (rules->prefilter)
+    {
+      scanner->diag_bits = g_new0 (guint64, bk_prefilter_words (rules->prefilter));
+      scanner->body_bits = g_new0 (guint64, bk_prefilter_words (rules->prefilter));
+    }
   return scanner;
 }
 
@@ -39,6 +44,8 @@ bk_scanner_free (BkScanner *scanner)
     return;
   pcre2_match_data_free (scanner->md);
   pcre2_match_context_free (scanner->mctx);
+  g_free (scanner->diag_bits);
+  g_free (scanner->body_bits);
   g_free (scanner);
 }
 

@@ -47,8 +47,8 @@ scan (FreetextFixture *fx, const char *raw)
   g_assert_no_error (error);
   g_assert_nonnull (msg);
   g_autoptr (BkParts) parts = bk_mime_collect (msg);
-  g_autoptr (GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  BkTextInput in = { msg, parts->text->str, headers };
+  g_autoptr (GHashTable) headers = bk_header_cache_new ();
+  BkTextInput in = { msg, parts->text->str, headers, NULL, NULL };
   return bk_freetext_scan (fx->scanner, fx->rules, &in);
 }
 
@@ -255,9 +255,9 @@ test_field_match (FreetextFixture *fx, gconstpointer data)
   g_assert_nonnull (msg);
   const BkFormat *hdr = g_ptr_array_index (fx->rules->formats, 2);
   const BkFormat *exim = g_ptr_array_index (fx->rules->formats, 0);
-  g_autoptr (GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  BkTextInput in = { msg, "Reporting server: testmta\n", headers };
-  BkTextInput no_text = { msg, NULL, headers };
+  g_autoptr (GHashTable) headers = bk_header_cache_new ();
+  BkTextInput in = { msg, "Reporting server: testmta\n", headers, NULL, NULL };
+  BkTextInput no_text = { msg, NULL, headers, NULL, NULL };
 
   g_assert_cmpstr (hdr->name, ==, "header-test");
   g_assert_true (bk_field_match (fx->scanner, g_ptr_array_index (hdr->match, 0), &in));
@@ -277,8 +277,8 @@ test_scan_no_text (FreetextFixture *fx, gconstpointer data)
   const char *raw = EXIM_FROM EXIM_SUBJECT "\n";
   g_autoptr (GMimeMessage) msg = bk_message_parse_bytes (raw, strlen (raw), NULL);
   g_assert_nonnull (msg);
-  g_autoptr (GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  BkTextInput in = { msg, NULL, headers };
+  g_autoptr (GHashTable) headers = bk_header_cache_new ();
+  BkTextInput in = { msg, NULL, headers, NULL, NULL };
   g_autoptr (BkTextResult) res = bk_freetext_scan (fx->scanner, fx->rules, &in);
 
   g_assert_null (res->format);

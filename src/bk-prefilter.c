@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bk-prefilter - skip rules that cannot match, in one pass over a text.
+ *
+ * Most rules are phrases: "no such user", "mailbox full". For each
+ * pattern this module derives, conservatively, a set of literal strings
+ * of which at least one must occur in any text the pattern matches (one
+ * literal per top-level alternative: its longest run of plain ASCII
+ * characters). One scan of a text, hashing every 3-byte window, then tells
+ * which rules are worth a pcre2_match at all. A rule whose literals cannot
+ * be derived (a class, a group or an escape everywhere, an alternative
+ * shorter than 3 literal characters, extended mode) is always tried:
+ * the prefilter may let through rules that fail, never hold back one that
+ * would match. Comparison is ASCII-caseless, like the rules; a text that
+ * holds U+212A KELVIN SIGN or U+017F LONG S (which PCRE2's caseless UTF
+ * matching equates with k and s) makes every rule a candidate.
+ * Built once with the ruleset, read-only afterwards: thread-safe.
+ */
+#define _GNU_SOURCE   /* memmem */
+#include "bk-private.h"
+
+#include <string.h>
+
+#define MIN_LITERAL 3
+#define BUCKET_BITS 16
+#define NBUCKETS (1u << BUCKET_BITS)
+
+typedef struct {
+  char *text;        /* lower-case ASCII */
+  gsize len;
+  GArray *rules;     /* guint indexes into the ruleset's `all` */
+} Literal;
+
+struct _BkPrefilter {
+  GPtrArray *literals;            /* Literal* */
+  GArray *buckets[NBUCKETS];      /* guint literal ids, by hash of 3 bytes */
+  guint64 present[NBUCKETS / 64]; /* bucket non-empty */
+  guint nrules;
+};
+
+/* ASCII lower-casing table: the rules' caseless matching of ASCII */
+static const guchar lower[256] = {
+#define L(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define R4(b) L (b), L (b + 1), L (b + 2), L (b + 3)
+#define R16(b) R4 (b), R4 (b + 4), R4 (b + 8), R4 (b + 12)
+#define R64(b) R16 (b), R16 (b + 16), R16 (b + 32), R16 (b + 48)
+  R64 (0), R64 (64), R64 (128), R64 (192)
+#undef R64
+#undef R16
+#undef R4
+#undef L
+};
+
+static inline guint
+bucket_of (guchar a, guchar b, guchar c)
+{
+  guint32 key = ((guint32) a << 16) | ((guint32) b << 8) | c;
+  return (key * 2654435761u) >> (32 - BUCKET_BITS);
+}
+
+/* skip_group - index just past the group opening at p[i] == '(' */
+static gsize
+skip_group (const char *p, gsize i)
+{
+  int depth = 0;
+  gboolean in_class = FALSE;
+  for (; p[i]; i++)
+    {
+      if (p[i] == '\\' && p[i + 1])
+        {
+          i++;
+          continue;
+        }
+      if (in_class)
+        {
+          if (p[i] == ']')
+            in_class = FALSE;
+          continue;
+        }
+      if (p[i] == '[')
+        {
+          in_class = TRUE;
+          if (p[i + 1] == '^')
+            i++;
+          if (p[i + 1] == ']')
+            i++;
+        }
+      else if (p[i] == '(')
+        depth++;
+      else if (p[i] == ')' && --depth == 0)
+        return i + 1;
+    }
+  return i;
+}
+
+/* skip_class - index just past the class opening at p[i] == '[' */
+static gsize
+skip_class (const char *p, gsize i)
+{
+  i++;
+  if (p[i] == '^')
+    i++;
+  if (p[i] == ']')
+    i++;
+  for (; p[i]; i++)
+    {
+      if (p[i] == '\\' && p[i + 1])
+        i++;
+      else if (p[i] == '[' && p[i + 1] == ':')
+        {
+          const char *end = strstr (p + i + 2, ":]");
+          if (end)
+            i = end + 1 - p;
+        }
+      else if (p[i] == ']')
+        return i + 1;
+    }
+  return i;
+}
+
+/* quantifier - the kind of quantifier at p[i]: 0 none, 1 the atom may be
+ * absent (?, *, {0,..}), 2 it repeats (+, {n,..} n >= 1); *out_len its
+ * length including a lazy/possessive suffix */
+static int
+quantifier (const char *p, gsize i, gsize *out_len)
+{
+  int kind = 0;
+  gsize n = 0;
+  if (p[i] == '?' || p[i] == '*')
+    kind = 1, n = 1;
+  else if (p[i] == '+')
+    kind = 2, n = 1;
+  else if (p[i] == '{' && (g_ascii_isdigit (p[i + 1]) || p[i + 1] == ','))
+    {
+      const char *close = strchr (p + i, '}');
+      if (close == NULL)
+        return 0;
+      kind = (p[i + 1] == '0' || p[i + 1] == ',') ? 1 : 2;
+      n = close - (p + i) + 1;
+    }
+  if (kind && (p[i + n] == '?' || p[i + n] == '+'))
+    n++;
+  *out_len = n;
+  return kind;
+}
+
+/* keep_best - end the current run: remember it if it is the longest */
+static void
+keep_best (GString *run, GString *best)
+{
+  if (run->len > best->len)
+    g_string_assign (best, run->str);
+  g_string_truncate (run, 0);
+}
+
+/* literal_escape - the literal character a backslash escape stands for,
+ * or 0 when it is a class, an assertion or anything else */
+static char
+literal_escape (char c)
+{
+  if (g_ascii_isalnum (c))
+    return 0;
+  return c;
+}
+
+/* bk_prefilter_literals - the literal set of @pattern, or NULL when none
+ * can be derived safely */
+GPtrArray *
+bk_prefilter_literals (const char *pattern)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GString) run = g_string_new (NULL);
+  g_autoptr (GString) best = g_string_new (NULL);
+  const char *p = pattern;
+  gsize i = 0;
+
+  for (;;)
+    {
+      char c = p[i];
+      if (c == '\0' || c == '|')
+        {
+          keep_best (run, best);
+          if (best->len < MIN_LITERAL)
+            return NULL;
+          g_ptr_array_add (out, g_strdup (best->str));
+          g_string_truncate (best, 0);
+          if (c == '\0')
+            break;
+          i++;
+          continue;
+        }
+      if (c == '\\')
+        {
+          char e = p[i + 1];
+          /* escapes with arguments (\x41, \x{..}, \o{..}, \cX, \g1, \k<n>,
+           * \N{..}, octal and back references): give up rather than read
+           * their arguments as text */
+          if (e == '\0' || e == 'Q' || e == 'E' || strchr ("xocgkNuU0123456789", e))
+            return NULL;
+          if (e == 'p' || e == 'P')
+            {
+              keep_best (run, best);
+              gsize j = i + 2;
+              if (p[j] == '{')
+                {
+                  const char *close = strchr (p + j, '}');
+                  if (close == NULL)
+                    return NULL;
+                  j = close - p + 1;
+                }
+              else if (p[j])
+                j++;
+              gsize q;
+              i = j + (quantifier (p, j, &q) ? q : 0);
+              continue;
+            }
+          if (e == 'b' || e == 'B')
+            {
+              i += 2;   /* word boundary: consumes nothing */
+              continue;
+            }
+          char lit = literal_escape (e);
+          gsize q;
+          int kind = quantifier (p, i + 2, &q);
+          if (lit && (guchar) lit < 0x80)
+            {
+              if (kind == 1)
+                keep_best (run, best);
+              else
+                {
+                  g_string_append_c (run, g_ascii_tolower (lit));
+                  if (kind == 2)
+                    keep_best (run, best);
+                }
+            }
+          else
+            keep_best (run, best);
+          i += 2 + (kind ? q : 0);
+          continue;
+        }
+      if (c == '(')
+        {
+          if (p[i + 1] == '?')
+            {
+              /* inline options "(?i)" "(?-i)": no text of their own; an
+               * "x" (extended) changes what blanks mean: give up */
+              gsize j = i + 2;
+              while (p[j] && (g_ascii_isalpha (p[j]) || p[j] == '-' || p[j] == '^'))
+                j++;
+              if (p[j] == ')' && j > i + 2)
+                {
+                  for (gsize k = i + 2; k < j; k++)
+                    if (p[k] == 'x' || p[k] == 'X')
+                      return NULL;
+                  i = j + 1;
+                  continue;
+                }
+              for (gsize k = i + 2; k < j; k++)
+                if (p[k] == 'x' || p[k] == 'X')
+                  return NULL;
+            }
+          keep_best (run, best);
+          i = skip_group (p, i);
+          gsize q;
+          if (quantifier (p, i, &q))
+            i += q;
+          continue;
+        }
+      if (c == '[')
+        {
+          keep_best (run, best);
+          i = skip_class (p, i);
+          gsize q;
+          if (quantifier (p, i, &q))
+            i += q;
+          continue;
+        }
+      if (c == '.' || c == '^' || c == '$' || c == '*' || c == '+' || c == '?' || c == '{'
+          || c == ')' || c == ']' || c == '}' || (guchar) c >= 0x80)
+        {
+          keep_best (run, best);
+          i++;
+          while ((guchar) p[i] >= 0x80 && ((guchar) p[i] & 0xC0) == 0x80)
+            i++;
+          gsize q;
+          if (quantifier (p, i, &q))
+            i += q;
+          continue;
+        }
+      /* a plain literal character */
+      gsize q;
+      int kind = quantifier (p, i + 1, &q);
+      if (kind == 1)
+        keep_best (run, best);
+      else
+        {
+          g_string_append_c (run, g_ascii_tolower (c));
+          if (kind == 2)
+            keep_best (run, best);
+        }
+      i += 1 + (kind ? q : 0);
+    }
+  return g_steal_pointer (&out);
+}
+
+static void
+literal_free (Literal *lit)
+{
+  g_free (lit->text);
+  g_array_unref (lit->rules);
+  g_free (lit);
+}
+
+/**
+ * bk_prefilter_new:
+ * @all: every rule of a ruleset, in index order
+ *
+ * Sets rule->literals on each rule whose literals could be derived.
+ */
+BkPrefilter *
+bk_prefilter_new (GPtrArray *all)
+{
+  BkPrefilter *pf = g_new0 (BkPrefilter, 1);
+  pf->literals = g_ptr_array_new_with_free_func ((GDestroyNotify) literal_free);
+  pf->nrules = all->len;
+  g_autoptr (GHashTable) by_text = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint r = 0; r < all->len; r++)
+    {
+      BkRule *rule = g_ptr_array_index (all, r);
+      g_autoptr (GPtrArray) lits = bk_prefilter_literals (rule->pattern);
+      rule->literals = lits != NULL;
+      for (guint k = 0; lits && k < lits->len; k++)
+        {
+          const char *s = g_ptr_array_index (lits, k);
+          Literal *lit = g_hash_table_lookup (by_text, s);
+          if (lit == NULL)
+            {
+              lit = g_new0 (Literal, 1);
+              lit->text = g_strdup (s);
+              lit->len = strlen (s);
+              lit->rules = g_array_new (FALSE, FALSE, sizeof (guint));
+              g_ptr_array_add (pf->literals, lit);
+              g_hash_table_insert (by_text, lit->text, lit);
+              guint id = pf->literals->len - 1;
+              guint b = bucket_of (lit->text[0], lit->text[1], lit->text[2]);
+              if (pf->buckets[b] == NULL)
+                pf->buckets[b] = g_array_new (FALSE, FALSE, sizeof (guint));
+              g_array_append_val (pf->buckets[b], id);
+              pf->present[b / 64] |= G_GUINT64_CONSTANT (1) << (b % 64);
+            }
+          g_array_append_val (lit->rules, r);
+        }
+    }
+  return pf;
+}
+
+void
+bk_prefilter_free (BkPrefilter *pf)
+{
+  if (pf == NULL)
+    return;
+  for (guint b = 0; b < NBUCKETS; b++)
+    if (pf->buckets[b])
+      g_array_unref (pf->buckets[b]);
+  g_ptr_array_unref (pf->literals);
+  g_free (pf);
+}
+
+/* bk_prefilter_words - size of a candidate bit set, in guint64 words */
+guint
+bk_prefilter_words (const BkPrefilter *pf)
+{
+  return (pf->nrules + 63) / 64;
+}
+
+static inline void
+set_all (guint64 *bits, guint words)
+{
+  memset (bits, 0xff, words * sizeof *bits);
+}
+
+/**
+ * bk_prefilter_scan:
+ * @text: the text the rules will be matched against
+ * @bits: (out caller-allocates): bk_prefilter_words() words; bit i set when
+ *   rule i may match @text
+ */
+void
+bk_prefilter_scan (const BkPrefilter *pf, const char *text, gsize len, guint64 *bits)
+{
+  guint words = bk_prefilter_words (pf);
+  /* U+212A and U+017F fold to k and s in caseless UTF matching */
+  if (memmem (text, len, "\xe2\x84\xaa", 3) || memmem (text, len, "\xc5\xbf", 2))
+    {
+      set_all (bits, words);
+      return;
+    }
+  memset (bits, 0, words * sizeof *bits);
+  if (len < MIN_LITERAL)
+    return;
+  /* lower-case once, then hash every 3-byte window against a bitmap that
+   * fits in cache; only windows that start some literal are compared */
+  guchar small[1024];
+  guchar *low = len <= sizeof small ? small : g_malloc (len);
+  const guchar *t = (const guchar *) text;
+  for (gsize i = 0; i < len; i++)
+    low[i] = lower[t[i]];
+  for (gsize i = 0; i + MIN_LITERAL <= len; i++)
+    {
+      guint b = bucket_of (low[i], low[i + 1], low[i + 2]);
+      if (!(pf->present[b / 64] & (G_GUINT64_CONSTANT (1) << (b % 64))))
+        continue;
+      GArray *ids = pf->buckets[b];
+      for (guint k = 0; k < ids->len; k++)
+        {
+          const Literal *lit = g_ptr_array_index (pf->literals, g_array_index (ids, guint, k));
+          if (i + lit->len > len || memcmp (low + i, lit->text, lit->len) != 0)
+            continue;
+          for (guint r = 0; r < lit->rules->len; r++)
+            {
+              guint idx = g_array_index (lit->rules, guint, r);
+              bits[idx / 64] |= G_GUINT64_CONSTANT (1) << (idx % 64);
+            }
+        }
+    }
+  if (low != small)
+    g_free (low);
+}
