@@ -141,6 +141,11 @@ open_mbox (BkReader *rd, GMimeStream *stream, const char *source)
 {
   rd->mbox = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (rd->mbox, GMIME_FORMAT_MBOX);
+  /* each message gets its own copy of its content: with persistent
+   * streams, parts would read lazily from the shared mbox stream, which
+   * the reader keeps moving (and another thread may be analysing an
+   * earlier message) */
+  g_mime_parser_set_persist_stream (rd->mbox, FALSE);
   g_free (rd->mbox_source);
   rd->mbox_source = g_strdup (source);
   rd->mbox_index = 0;

@@ -363,6 +363,70 @@ test_summary_json (void)
   run_clear (&r);
 }
 
+/* collect_emls - every .eml below @dir, as mbox entries */
+static void
+collect_emls (const char *dir, GString *mbox)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  while (d && (name = g_dir_read_name (d)))
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *full = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      if (g_file_test (full, G_FILE_TEST_IS_DIR))
+        collect_emls (full, mbox);
+      else if (g_str_has_suffix (full, ".eml"))
+        {
+          g_autofree char *data = NULL;
+          if (!g_file_get_contents (full, &data, NULL, NULL) || strchr (data, '\r'))
+            continue;
+          g_string_append (mbox, "From MAILER-DAEMON Mon Mar  2 10:00:00 2026\n");
+          g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
+          for (guint l = 0; lines[l]; l++)
+            {
+              if (lines[l + 1] == NULL && lines[l][0] == '\0')
+                break;
+              if (g_str_has_prefix (lines[l], "From "))
+                g_string_append_c (mbox, '>');
+              g_string_append (mbox, lines[l]);
+              g_string_append_c (mbox, '\n');
+            }
+          g_string_append_c (mbox, '\n');
+        }
+    }
+}
+
+/* Parallel workers must not change a byte of the output: every sample,
+ * five times over, in one mbox, with 1, 2 and 4 workers. */
+static void
+test_jobs_identical (void)
+{
+  g_autofree char *samples = g_build_filename (g_getenv ("BK_SOURCE_ROOT"), "samples", NULL);
+  g_autoptr (GString) one = g_string_new (NULL);
+  collect_emls (samples, one);
+  g_autoptr (GString) mbox = g_string_new (NULL);
+  for (int i = 0; i < 5; i++)
+    g_string_append (mbox, one->str);
+  g_autofree char *path = g_build_filename (tmpdir, "jobs.mbox", NULL);
+  g_file_set_contents (path, mbox->str, mbox->len, NULL);
+  Run r1 = run (NULL, NULL, "scan", "--all", "--jobs", "1", "--summary", "json", path, NULL);
+  g_assert_cmpint (r1.status, ==, 0);
+  g_assert_cmpuint (strlen (r1.out), >, 10000);
+  static const char *const jobs[] = { "2", "4" };
+  for (guint j = 0; j < G_N_ELEMENTS (jobs); j++)
+    {
+      Run r = run (NULL, NULL, "scan", "--all", "--jobs", jobs[j], "--summary", "json", path, NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_cmpstr (r.out, ==, r1.out);
+      g_assert_cmpstr (r.err, ==, r1.err);
+      run_clear (&r);
+    }
+  run_clear (&r1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -385,6 +449,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/explain", test_explain);
   g_test_add_func ("/cli/history", test_history);
   g_test_add_func ("/cli/scan/summary-json", test_summary_json);
+  g_test_add_func ("/cli/scan/jobs-identical", test_jobs_identical);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
   if (system (cmd) != 0)
