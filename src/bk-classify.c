@@ -317,6 +317,11 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
                   break;
                 }
             }
+          /* an explicit bad-mailbox status outranks a filter guess made from
+           * unknown-user wording (lhost-mxlogic-01 vs -03) */
+          if (g_strcmp0 (rcpt->reason, "filtered") == 0 && rcpt->status
+              && strcmp (rcpt->status + 1, ".1.1") == 0)
+            decide (rcpt, "userunknown", g_strdup_printf ("status:%s", rcpt->status));
           const char *command = smtp_command (scanner, rules, rcpt->diagnostic, bits);
           if (command)
             bk_evidence (rcpt->evidence, "the failure answered SMTP %s", command);
