@@ -427,6 +427,50 @@ test_jobs_identical (void)
   run_clear (&r1);
 }
 
+/* A hostile diagnostic (formula start, control characters, invalid UTF-8)
+ * must not break a JSON or CSV line, nor run as a spreadsheet formula. */
+static void
+test_output_safety (void)
+{
+  g_autoptr (GString) msg = g_string_new (
+    "From: MAILER-DAEMON@mx.example.net\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+    "--B\nContent-Type: message/delivery-status\n\n"
+    "Final-Recipient: rfc822; =cmd|' /C calc'!A0@example.com\n"
+    "Action: failed\nStatus: 5.1.1\n"
+    "Diagnostic-Code: smtp; =HYPERLINK(\"x\") \x1b[31mred\x07 \xff\xfe user unknown\n"
+    "--B--\n");
+  g_autofree char *path = g_build_filename (tmpdir, "hostile-output.eml", NULL);
+  g_file_set_contents (path, msg->str, msg->len, NULL);
+  Run r = run (NULL, NULL, "scan", "--quiet", "--format", "csv", path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_auto (GStrv) rows = g_strsplit (r.out, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (rows), ==, 3);   /* header, one row, "" */
+  /* the address stops at the blank; its formula start is neutralised */
+  g_assert_nonnull (strstr (rows[1], ",\"'=cmd|\","));
+  g_assert_nonnull (strstr (rows[1], "\"'=HYPERLINK(\"\"x\"\")"));
+  g_assert_null (strchr (rows[1], '\x1b'));
+  g_assert_null (strchr (rows[1], '\n'));
+  g_assert_true (g_utf8_validate (rows[1], -1, NULL));
+  run_clear (&r);
+  r = run (NULL, NULL, "scan", "--quiet", path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_auto (GStrv) lines = g_strsplit (r.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_true (g_utf8_validate (lines[0], -1, NULL));
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) err = NULL;
+  json_parser_load_from_data (parser, lines[0], -1, &err);
+  g_assert_no_error (err);
+  run_clear (&r);
+  r = run (NULL, NULL, "scan", "--quiet", "--format", "text", path, NULL);
+  g_assert_null (strchr (r.out, '\x1b'));
+  g_assert_null (strchr (r.out, '\x07'));
+  run_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -450,6 +494,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/history", test_history);
   g_test_add_func ("/cli/scan/summary-json", test_summary_json);
   g_test_add_func ("/cli/scan/jobs-identical", test_jobs_identical);
+  g_test_add_func ("/cli/scan/output-safety", test_output_safety);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
   if (system (cmd) != 0)
