@@ -55,6 +55,7 @@ typedef struct {
   int group_reply;
   int group_status;
   guint index;       /* position in the ruleset's `all` array */
+  gsize jit_once;    /* JIT-compiled on first use (g_once_init_*), when the ruleset JITs */
   gboolean literals; /* the prefilter knows literals this rule needs */
 } BkRule;
 
@@ -83,6 +84,7 @@ struct _BkRuleset {
   GPtrArray *commands;   /* BkRule*, reason field holds the command name */
   GPtrArray *formats;    /* BkFormat*, owning */
   guint max_captures;
+  gboolean jit;                    /* JIT each pattern on its first match */
   struct _BkPrefilter *prefilter;  /* literals of every rule */
 };
 
@@ -119,6 +121,7 @@ bk_may_match (const BkRule *rule, const guint64 *bits)
 /* ---- scanner (bk-scan.c): runs rules over text ---- */
 
 typedef struct {
+  gboolean jit;         /* the ruleset JIT-compiles on first use */
   pcre2_match_data *md;
   pcre2_match_context *mctx;
   guint64 *diag_bits;   /* prefilter scratch for one diagnostic */

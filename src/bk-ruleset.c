@@ -605,10 +605,10 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
   rules->prefilter = bk_prefilter_new (rules->all);
   if (cache_path && !cache_fit)
     cache_write (rules, cache_path);
-  if (!(flags & BK_RULESET_FLAGS_NO_JIT))
-    for (guint i = 0; i < rules->all->len; i++)
-      /* JIT failure is not an error: pcre2_match falls back to the interpreter */
-      pcre2_jit_compile (((BkRule *) g_ptr_array_index (rules->all, i))->code, PCRE2_JIT_COMPLETE);
+  /* JIT compilation happens on a rule's first match (bk-scan.c): with the
+   * prefilter most rules never run on a given batch, and a pipe filter
+   * would pay for all of them at start-up */
+  rules->jit = !(flags & BK_RULESET_FLAGS_NO_JIT);
   return g_steal_pointer (&rules);
 }
 

@@ -7,7 +7,8 @@
  * reuses both for every match: no allocation per match. Text is mail
  * content, possibly invalid UTF-8: rules are compiled with
  * MATCH_INVALID_UTF and matched with pcre2_match (never the unchecked
- * pcre2_jit_match fast path). A scanner belongs to one thread.
+ * pcre2_jit_match fast path). A scanner belongs to one thread. Patterns
+ * are JIT-compiled on their first match, once, under g_once_init.
  */
 #include "bk-private.h"
 
@@ -24,6 +25,7 @@ BkScanner *
 bk_scanner_new (const BkRuleset *rules)
 {
   BkScanner *scanner = g_new0 (BkScanner, 1);
+  scanner->jit = rules->jit;
   scanner->md = pcre2_match_data_create (rules->max_captures + 1, NULL);
   scanner->mctx = pcre2_match_context_create (NULL);
   pcre2_set_match_limit (scanner->mctx, BK_MATCH_LIMIT);
@@ -56,6 +58,19 @@ bk_scanner_match (BkScanner *scanner, const BkRule *rule, const char *text, gsiz
 {
   if (text == NULL)
     return FALSE;
+  /* the once flag is the one mutable field of a loaded ruleset */
+  gsize *once = (gsize *) &rule->jit_once;
+  if (scanner->jit && !g_atomic_pointer_get (once))
+    {
+      /* first use: JIT-compile once; other threads wait for it here, and
+       * nobody matches the pattern while it is being compiled */
+      if (g_once_init_enter (once))
+        {
+          /* JIT failure is not an error: pcre2_match interprets instead */
+          pcre2_jit_compile (rule->code, PCRE2_JIT_COMPLETE);
+          g_once_init_leave (once, 1);
+        }
+    }
   int rc = pcre2_match (rule->code, (PCRE2_SPTR) text, len, 0, 0, scanner->md,
                         scanner->mctx);
   return rc >= 0;
