@@ -392,6 +392,38 @@ feedback (BkReport *report, BkParts *parts, GMimeObject *orig)
     }
 }
 
+/* complaint - a non-ARF complaint or opt-out: the complaining address is
+ * the reported message's To:, or else the sender of the complaint */
+static void
+complaint (BkReport *report, GMimeMessage *msg, GMimeObject *orig, const BkRule *rule)
+{
+  report->kind = BK_REPORT_KIND_FEEDBACK;
+  report->mta = g_strdup ("feedback");
+  BkRecipient *r = bk_report_add_recipient (report);
+  g_autofree char *to = orig ? bk_mime_header (orig, "To") : NULL;
+  g_autofree char *from = bk_mime_header (GMIME_OBJECT (msg), "From");
+  r->recipient = bk_text_clean_address (to ? to : from);
+  r->feedback_type = g_strdup (rule->reason);
+  r->reason = g_strdup ("feedback");
+  r->rule = g_strdup_printf ("complaint:%s", rule->id);
+  r->klass = BK_BOUNCE_CLASS_NONE;
+  bk_evidence (r->evidence, "complaint without a feedback report (%s:%u); recipient from %s",
+               rule->file, rule->line, to ? "the reported message's To:" : "From:");
+}
+
+/* first_field_match - the first of @rules matching its field */
+static gboolean
+first_field_match (BkAnalyzer *an, GPtrArray *rules, const BkTextInput *in, const BkRule **out_rule)
+{
+  for (guint i = 0; i < rules->len; i++)
+    if (bk_field_match (an->scanner, g_ptr_array_index (rules, i), in))
+      {
+        *out_rule = g_ptr_array_index (rules, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
 static gboolean
 autoreply_rules_match (BkAnalyzer *an, const BkTextInput *in, const BkRule **out_rule)
 {
@@ -456,6 +488,16 @@ analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
     {
       report->kind = BK_REPORT_KIND_MDN;
       bk_evidence (report->evidence, "disposition-notification: a read receipt, not a bounce");
+      return report;
+    }
+
+  const BkRule *complaint_rule = NULL;
+  if (!parts->has_dsn && !parts->is_report
+      && first_field_match (an, an->rules->complaints, &in, &complaint_rule))
+    {
+      g_autoptr (GMimeObject) orig = returned_message (parts, NULL);
+      fill_original (report, orig);
+      complaint (report, message, orig, complaint_rule);
       return report;
     }
 

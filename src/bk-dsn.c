@@ -207,6 +207,7 @@ static void
 add_recipient (BkDsn *dsn, GPtrArray *group, guint from, guint to)
 {
   BkDsnRecipient *r = g_new0 (BkDsnRecipient, 1);
+  g_autofree char *status_comment = NULL;
   for (guint i = from; i < to; i++)
     {
       BkField822 *f = g_ptr_array_index (group, i);
@@ -224,6 +225,14 @@ add_recipient (BkDsn *dsn, GPtrArray *group, guint from, guint to)
         {
           g_autofree char *nocomment = bk_text_strip_comments (f->value);
           r->status = bk_status_normalize (nocomment);
+          /* "4.0.0 (host name lookup failure)": the comment explains */
+          const char *open = strchr (f->value, '(');
+          const char *close = open ? strrchr (open, ')') : NULL;
+          if (close && close > open + 1)
+            {
+              g_free (status_comment);
+              status_comment = g_strndup (open + 1, close - open - 1);
+            }
         }
       else if (IS ("Remote-MTA") && !r->remote_mta)
         r->remote_mta = mta_name (f->value);
@@ -237,6 +246,9 @@ add_recipient (BkDsn *dsn, GPtrArray *group, guint from, guint to)
     }
   if (r->final_recipient == NULL && r->original_recipient)
     r->final_recipient = g_strdup (r->original_recipient);
+  /* without a Diagnostic-Code, a Status comment is the only explanation */
+  if (r->diagnostic == NULL && status_comment)
+    r->diagnostic = bk_text_one_line (status_comment, BK_MAX_DIAG_BYTES);
   if (r->final_recipient == NULL && r->action == NULL && r->status == NULL)
     {
       dsn_recipient_free (r);

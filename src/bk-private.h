@@ -82,6 +82,7 @@ struct _BkRuleset {
   GPtrArray *reasons;
   GPtrArray *autoreply;
   GPtrArray *commands;   /* BkRule*, reason field holds the command name */
+  GPtrArray *complaints; /* BkRule*, reason field holds the feedback type */
   GPtrArray *formats;    /* BkFormat*, owning */
   guint max_captures;
   gboolean jit;                    /* JIT each pattern on its first match */

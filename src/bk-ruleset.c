@@ -316,10 +316,29 @@ parse_top (Loader *ld, char *line, GError **error)
         }
       dest = ld->rules->autoreply;
     }
+  else if (strcmp (kind, "complaint") == 0)
+    {
+      /* complaint ID FEEDBACK-TYPE FIELD PATTERN: a complaint or opt-out
+       * that is no RFC 5965 report (Apple Mail's unsubscribe, ...) */
+      g_autofree char *type = next_word (&line);
+      g_autofree char *field = next_word (&line);
+      if (type == NULL || field == NULL)
+        {
+          rule_free (rule);
+          return fail (ld, error, "complaint needs a FEEDBACK-TYPE and a FIELD");
+        }
+      if (!parse_field (ld, field, rule, error))
+        {
+          rule_free (rule);
+          return FALSE;
+        }
+      rule->reason = g_ascii_strdown (type, -1);
+      dest = ld->rules->complaints;
+    }
   else
     {
       rule_free (rule);
-      return fail (ld, error, "unknown rule kind '%s' (code, command, reason, autoreply, format)", kind);
+      return fail (ld, error, "unknown rule kind '%s' (code, command, reason, autoreply, complaint, format)", kind);
     }
 
   g_strstrip (line);
@@ -476,6 +495,7 @@ ruleset_new (const char *dir)
   rules->reasons = g_ptr_array_new ();
   rules->autoreply = g_ptr_array_new ();
   rules->commands = g_ptr_array_new ();
+  rules->complaints = g_ptr_array_new ();
   rules->formats = g_ptr_array_new_with_free_func ((GDestroyNotify) format_free);
   return rules;
 }
@@ -716,6 +736,7 @@ bk_ruleset_unref (BkRuleset *rules)
   g_ptr_array_unref (rules->reasons);
   g_ptr_array_unref (rules->autoreply);
   g_ptr_array_unref (rules->commands);
+  g_ptr_array_unref (rules->complaints);
   bk_prefilter_free (rules->prefilter);
   g_ptr_array_unref (rules->formats);
   g_ptr_array_unref (rules->all);

@@ -79,7 +79,9 @@ static const DsnCase parse_cases[] = {
     "Status: 5.1.1 (bad destination mailbox address)\n"
     "Remote-MTA: dns; mx.example.com (192.0.2.1)\n",
     "mx.example.net", NULL, NULL, 1,
-    { { "user@example.com", NULL, "failed", "5.1.1", "mx.example.com", NULL, NULL, NULL, NULL } } },
+    /* no Diagnostic-Code: the Status comment is the explanation */
+    { { "user@example.com", NULL, "failed", "5.1.1", "mx.example.com", NULL,
+        "bad destination mailbox address", NULL, NULL } } },
 
   { "action-leading-comment",
     HEAD "\n"
@@ -96,7 +98,7 @@ static const DsnCase parse_cases[] = {
     "Action: failed\n"
     "Status: (mailbox unknown) 5.1.1\n",
     "mx.example.net", DATE, NULL, 1,
-    { { "user@example.com", NULL, "failed", "5.1.1", NULL, NULL, NULL, NULL, NULL } } },
+    { { "user@example.com", NULL, "failed", "5.1.1", NULL, NULL, "mailbox unknown", NULL, NULL } } },
 
   { "several-recipients",
     HEAD "\n"

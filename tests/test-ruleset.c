@@ -100,7 +100,7 @@ typedef struct {
 static const ErrorCase error_cases[] = {
   { "unknown-kind",
     { { "bad.rules", "# comment\n\nfrobnicate x.y foo\n" } },
-    BK_RULES_ERROR_SYNTAX, "bad.rules:3: unknown rule kind 'frobnicate' (code, command, reason, autoreply, format)" },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:3: unknown rule kind 'frobnicate' (code, command, reason, autoreply, complaint, format)" },
   { "unknown-reason",
     { { "bad.rules", "reason ok.one userunknown one\nreason x.y nosuchreason foo\n" } },
     BK_RULES_ERROR_SYNTAX, "bad.rules:2: unknown reason 'nosuchreason'" },
