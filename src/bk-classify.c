@@ -3,9 +3,11 @@
  * bk-classify - reason and class of one recipient.
  *
  * Evidence, strongest first: (1) the Action says it is no failure;
- * (2) a `reason` rule matches the diagnostic; (3) the RFC 3463 status
- * (exact code, then class.subject) in the table below; (4) the reply code;
- * (5) the action (delayed -> expired). The class then comes from the
+ * (2) a `reason` rule matches the diagnostic (the decoding format's own
+ * rules first); (3) a delay whose text says nothing and whose status is
+ * temporary or absent is `expired`; (4) the
+ * RFC 3463 status (exact code, then class.subject) in the table below;
+ * (5) the reply code. The class then comes from the
  * reason (DESIGN's table) with two corrections: a delay is never hard, and
  * a 4xx status or reply is never hard unless a text rule named the
  * address dead. rcpt->rule names what decided, so `explain` can show it.
@@ -335,13 +337,17 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
       /* a local delivery program failed (RFC 3464 x-unix diagnostics) */
       if (rcpt->reason == NULL && g_strcmp0 (rcpt->diagnostic_type, "x-unix") == 0)
         decide (rcpt, "mailererror", g_strdup ("diagnostic-type:x-unix"));
+      /* a delay warning whose text says nothing: the message is still
+       * queued and will expire if the trouble lasts (the reference's
+       * reading of Action: delayed) */
+      if (rcpt->reason == NULL && g_strcmp0 (action, "delayed") == 0
+          && (rcpt->status == NULL || rcpt->status[0] == '4' || is_generic_status (rcpt->status)))
+        decide (rcpt, "expired", g_strdup ("action:delayed"));
       if (rcpt->reason == NULL && rcpt->status && !is_generic_status (rcpt->status)
           && (r = bk_status_reason (rcpt->status)))
         decide (rcpt, r, g_strdup_printf ("status:%s", rcpt->status));
       if (rcpt->reason == NULL && (r = reply_reason (rcpt->reply_code)))
         decide (rcpt, r, g_strdup_printf ("reply:%s", rcpt->reply_code));
-      if (rcpt->reason == NULL && g_strcmp0 (action, "delayed") == 0)
-        decide (rcpt, "expired", g_strdup ("action:delayed"));
       if (rcpt->reason == NULL)
         decide (rcpt, rcpt->diagnostic ? "onhold" : "undefined",
                 g_strdup ("default"));
