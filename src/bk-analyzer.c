@@ -424,21 +424,6 @@ first_field_match (BkAnalyzer *an, GPtrArray *rules, const BkTextInput *in, cons
   return FALSE;
 }
 
-static gboolean
-autoreply_rules_match (BkAnalyzer *an, const BkTextInput *in, const BkRule **out_rule)
-{
-  for (guint i = 0; i < an->rules->autoreply->len; i++)
-    {
-      const BkRule *rule = g_ptr_array_index (an->rules->autoreply, i);
-      if (bk_field_match (an->scanner, rule, in))
-        {
-          *out_rule = rule;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
 static void
 autoreply (BkReport *report, GMimeMessage *msg, const char *rule)
 {
@@ -502,7 +487,7 @@ analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
     }
 
   const BkRule *auto_rule = NULL;
-  if (!parts->has_dsn && autoreply_rules_match (an, &in, &auto_rule))
+  if (!parts->has_dsn && first_field_match (an, an->rules->autoreply, &in, &auto_rule))
     {
       g_autofree char *rule = g_strdup_printf ("autoreply:%s", auto_rule->id);
       autoreply (report, message, rule);
