@@ -15,47 +15,7 @@
 
 /* ---- temporary directory fixture ---- */
 
-typedef struct {
-  char *dir;
-} TmpFixture;
-
-static void
-rm_rf (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  if (d)
-    {
-      const char *name;
-      while ((name = g_dir_read_name (d)))
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            rm_rf (child);
-          else
-            g_assert_no_errno (g_unlink (child));
-        }
-      g_dir_close (d);
-      g_assert_no_errno (g_rmdir (path));
-    }
-}
-
-static void
-tmp_set_up (TmpFixture *fx, gconstpointer data)
-{
-  (void) data;
-  g_autoptr (GError) error = NULL;
-  fx->dir = g_dir_make_tmp ("bk-ruleset-XXXXXX", &error);
-  g_assert_no_error (error);
-}
-
-static void
-tmp_tear_down (TmpFixture *fx, gconstpointer data)
-{
-  (void) data;
-  rm_rf (fx->dir);
-  g_assert_false (g_file_test (fx->dir, G_FILE_TEST_EXISTS));
-  g_free (fx->dir);
-}
+#include "bk-test-tmp.h"
 
 static void
 write_file (const char *dir, const char *name, const char *content)
