@@ -452,7 +452,8 @@ analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
   BkReport *report = bk_report_new ();
   g_autoptr (BkParts) parts = bk_mime_collect (message);
   g_autoptr (GHashTable) headers = bk_header_cache_new ();
-  BkTextInput in = { message, parts->text->str, headers, NULL, an->rules->prefilter };
+  g_autofree char *returned_headers = bk_parts_returned_headers (parts);
+  BkTextInput in = { message, parts->text->str, headers, NULL, an->rules->prefilter, returned_headers };
   if (an->rules->prefilter && an->scanner->body_bits)
     {
       /* one pass over the text marks the rules worth matching against it */
@@ -530,12 +531,6 @@ analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
       autoreply (report, message, "autoreply:auto-submitted");
       return report;
     }
-  if (report->recipients->len == 0 && (text->detected || parts->has_dsn || xfailed))
-    {
-      fallback_recipients (report, message, orig, text, parts->text->str);
-      if (report->recipients->len)
-        report->kind = parts->has_dsn ? BK_REPORT_KIND_DSN : BK_REPORT_KIND_TEXT;
-    }
   if (report->recipients->len == 0 && depth < 2 && GMIME_IS_MESSAGE (parts->returned))
     {
       /* a bounce forwarded or wrapped inside another message (a gateway
@@ -548,6 +543,12 @@ analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
           return inner;
         }
       bk_report_unref (inner);
+    }
+  if (report->recipients->len == 0 && (text->detected || parts->has_dsn || xfailed))
+    {
+      fallback_recipients (report, message, orig, text, parts->text->str);
+      if (report->recipients->len)
+        report->kind = parts->has_dsn ? BK_REPORT_KIND_DSN : BK_REPORT_KIND_TEXT;
     }
   if (report->recipients->len == 0)
     {

@@ -78,16 +78,20 @@ bk_field_match (BkScanner *scanner, const BkRule *rule, const BkTextInput *in)
     case BK_FIELD_FROM:
     case BK_FIELD_SUBJECT:
     case BK_FIELD_HEADER:
+    case BK_FIELD_RETURNED:
       {
+        /* ":returned" cannot clash with a header name (no colon in those) */
         const char *name = rule->field == BK_FIELD_FROM ? "From"
-                           : rule->field == BK_FIELD_SUBJECT ? "Subject" : rule->header;
+                           : rule->field == BK_FIELD_SUBJECT ? "Subject"
+                           : rule->field == BK_FIELD_RETURNED ? ":returned" : rule->header;
         /* formats ask for the same few headers hundreds of times: decode
          * (and prefilter) each once per message */
         BkHeaderValue *hv = g_hash_table_lookup (in->headers, name);
         if (hv == NULL)
           {
             hv = g_new0 (BkHeaderValue, 1);
-            hv->value = bk_mime_header (obj, name);
+            hv->value = rule->field == BK_FIELD_RETURNED ? g_strdup (in->returned)
+                                                         : bk_mime_header (obj, name);
             if (hv->value == NULL)
               hv->value = g_strdup ("");
             if (in->prefilter)
@@ -124,14 +128,63 @@ any_line_match (BkScanner *scanner, GPtrArray *rules, const char *line, gsize le
   return FALSE;
 }
 
+/* bk_format_score - the sum of the weights of @fmt's signs that match,
+ * each sign NAME counted once (its first matching line); @seen, if not
+ * NULL, receives the matching signs */
+int
+bk_format_score (BkScanner *scanner, const BkFormat *fmt, const BkTextInput *in, GPtrArray *seen)
+{
+  int score = 0;
+  const BkRule *hits[64];
+  guint nhits = 0;
+  for (guint i = 0; i < fmt->signs->len; i++)
+    {
+      const BkRule *sign = g_ptr_array_index (fmt->signs, i);
+      gboolean counted = FALSE;
+      for (guint j = 0; j < nhits && !counted; j++)
+        counted = strcmp (hits[j]->reason, sign->reason) == 0;
+      if (counted || !bk_field_match (scanner, sign, in))
+        continue;
+      score += sign->weight;
+      if (nhits < G_N_ELEMENTS (hits))
+        hits[nhits++] = sign;
+      if (seen)
+        g_ptr_array_add (seen, (gpointer) sign);
+    }
+  return score;
+}
+
+/* bk_format_needs_met - every `need` of @fmt is among the matched @seen */
+gboolean
+bk_format_needs_met (const BkFormat *fmt, GPtrArray *seen)
+{
+  for (guint i = 0; i < fmt->needs->len; i++)
+    {
+      gboolean met = FALSE;
+      for (guint j = 0; j < seen->len && !met; j++)
+        met = strcmp (((BkRule *) g_ptr_array_index (seen, j))->reason, g_ptr_array_index (fmt->needs, i)) == 0;
+      if (!met)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* format_detected - any `match` line (none needed when the format has
+ * signs), every `require` line, and the signs' score up to the threshold */
 static gboolean
 format_detected (BkScanner *scanner, const BkFormat *fmt, const BkTextInput *in)
 {
-  gboolean hit = FALSE;
+  gboolean hit = fmt->match->len == 0 && fmt->signs->len > 0;
   for (guint i = 0; i < fmt->match->len && !hit; i++)
     hit = bk_field_match (scanner, g_ptr_array_index (fmt->match, i), in);
   for (guint i = 0; i < fmt->require->len && hit; i++)
     hit = bk_field_match (scanner, g_ptr_array_index (fmt->require, i), in);
+  if (hit && fmt->signs->len)
+    {
+      g_autoptr (GPtrArray) seen = g_ptr_array_new ();
+      hit = bk_format_score (scanner, fmt, in, seen) >= MAX (fmt->threshold, 1)
+            && bk_format_needs_met (fmt, seen);
+    }
   return hit;
 }
 
@@ -163,6 +216,27 @@ add_recipient (BkTextResult *res, const char *raw)
   return r;
 }
 
+/* says_something - does a diagnostic hold a reply code, an enhanced
+ * status or a sentence (four words or more)? Only such a paragraph is
+ * complete; "<a@b>." leaves the explanation to the next one. */
+static gboolean
+says_something (const char *diag)
+{
+  guint words = 0;
+  gboolean in_word = FALSE;
+  for (const char *p = diag; *p; p++)
+    {
+      if (g_ascii_isdigit (*p) && (p == diag || !g_ascii_isalnum (p[-1])) && (*p >= '2' && *p <= '5')
+          && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) && !g_ascii_isalnum (p[3]))
+        return TRUE;
+      gboolean alpha = g_ascii_isalpha (*p) || (guchar) *p >= 0x80;
+      if (alpha && !in_word)
+        words++;
+      in_word = alpha;
+    }
+  return words >= 4;
+}
+
 /* run_format - read @fmt's section of @text into @res */
 static void
 run_format (BkScanner *scanner, const BkFormat *fmt, const char *text, const guint64 *bits,
@@ -171,6 +245,7 @@ run_format (BkScanner *scanner, const BkFormat *fmt, const char *text, const gui
   g_autofree char *copy = g_strdup (text);
   GString *preamble = g_string_new (NULL);
   BkTextRecipient *cur = NULL;
+  gboolean closed = FALSE;   /* a paragraph's end closed the last block */
   gboolean in_section = fmt->begin->len == 0;
   char *next = NULL;
 
@@ -223,10 +298,22 @@ run_format (BkScanner *scanner, const BkFormat *fmt, const char *text, const gui
             }
           while (bk_scanner_match (scanner, rule, line + off, len - off));
           if (first)
-            continue;
+            {
+              closed = FALSE;
+              continue;
+            }
         }
       g_strstrip (line);
       if (*line == '\0')
+        {
+          /* in a `paragraphs` format a recipient's text is its paragraph:
+           * what follows the blank line (a footer, a disclaimer, the
+           * next section) is nobody's diagnostic */
+          if (fmt->paragraphs && cur && says_something (cur->diag->str))
+            cur = NULL, closed = TRUE;
+          continue;
+        }
+      if (closed)
         continue;
       GString *dest = cur ? cur->diag : preamble;
       if (fmt->diag->len == 0)

@@ -229,3 +229,19 @@ bk_mime_header (GMimeObject *object, const char *name)
     }
   return one;
 }
+
+/* bk_parts_returned_headers - the header block of the returned message
+ * (a message/rfc822 part or text/rfc822-headers), or NULL: what the
+ * `returned` rule field reads */
+char *
+bk_parts_returned_headers (BkParts *parts)
+{
+  if (parts->returned_headers)
+    return g_strdup (parts->returned_headers);
+  if (parts->returned == NULL)
+    return NULL;
+  GMimeObject *obj = parts->returned;
+  if (GMIME_IS_MESSAGE_PART (obj))
+    obj = GMIME_OBJECT (g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj)));
+  return obj ? g_mime_object_get_headers (obj, NULL) : NULL;
+}

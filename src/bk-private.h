@@ -39,6 +39,7 @@ typedef enum {
   BK_FIELD_SUBJECT,
   BK_FIELD_BODY,
   BK_FIELD_HEADER,
+  BK_FIELD_RETURNED, /* the header block of the returned message */
 } BkField;
 
 typedef struct {
@@ -49,11 +50,13 @@ typedef struct {
   pcre2_code *code;
   BkField field;     /* autoreply and format match/require/delayed */
   char *header;      /* header name when field == BK_FIELD_HEADER */
-  char *reason;      /* reason rules; the SMTP command of command rules */
+  char *reason;      /* reason rules; the SMTP command of command rules;
+                        the name of a format's `sign` */
   int group_addr;    /* capture numbers of named groups, -1 when absent */
   int group_diag;
   int group_reply;
   int group_status;
+  int weight;        /* format `sign` rules: what a match adds to the score */
   guint index;       /* position in the ruleset's `all` array */
   gsize jit_once;    /* JIT-compiled on first use (g_once_init_*), when the ruleset JITs */
   gboolean literals; /* the prefilter knows literals this rule needs */
@@ -72,6 +75,10 @@ typedef struct {
   GPtrArray *skip;
   GPtrArray *delayed;
   GPtrArray *reasons;   /* BkRule*, reason rules for this format's recipients */
+  GPtrArray *signs;     /* BkRule*, weighted signs; their sum must reach threshold */
+  int threshold;
+  GPtrArray *needs;     /* char*, sign names that must be among the matches */
+  gboolean paragraphs;  /* a blank line ends a recipient's diagnostic */
 } BkFormat;
 
 struct _BkRuleset {
@@ -217,6 +224,7 @@ G_GNUC_INTERNAL BkParts *bk_mime_collect (GMimeMessage *message);
 G_GNUC_INTERNAL void bk_parts_free (BkParts *parts);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkParts, bk_parts_free)
 G_GNUC_INTERNAL char *bk_mime_header (GMimeObject *object, const char *name);
+G_GNUC_INTERNAL char *bk_parts_returned_headers (BkParts *parts);
 
 /* ---- free text (bk-freetext.c) ---- */
 
@@ -249,11 +257,17 @@ typedef struct {
   GHashTable *headers;        /* header name -> BkHeaderValue*, filled on use */
   const guint64 *body_bits;   /* prefilter result for @text, or NULL */
   const BkPrefilter *prefilter; /* to scan header values, or NULL */
+  const char *returned;       /* header block of the returned message, or NULL */
 } BkTextInput;
 
 G_GNUC_INTERNAL gboolean bk_field_match (BkScanner *scanner,
                                          const BkRule *rule,
                                          const BkTextInput *in);
+G_GNUC_INTERNAL int bk_format_score (BkScanner *scanner,
+                                     const BkFormat *fmt,
+                                     const BkTextInput *in,
+                                     GPtrArray *seen);
+G_GNUC_INTERNAL gboolean bk_format_needs_met (const BkFormat *fmt, GPtrArray *seen);
 G_GNUC_INTERNAL BkTextResult *bk_freetext_scan (BkScanner *scanner,
                                                 const BkRuleset *rules,
                                                 const BkTextInput *in);

@@ -47,6 +47,8 @@ format_free (BkFormat *fmt)
   g_ptr_array_unref (fmt->skip);
   g_ptr_array_unref (fmt->delayed);
   g_ptr_array_unref (fmt->reasons);
+  g_ptr_array_unref (fmt->signs);
+  g_ptr_array_unref (fmt->needs);
   g_free (fmt);
 }
 
@@ -66,6 +68,8 @@ format_new (const char *name, const char *file, guint line)
   fmt->skip = g_ptr_array_new ();
   fmt->delayed = g_ptr_array_new ();
   fmt->reasons = g_ptr_array_new ();
+  fmt->signs = g_ptr_array_new ();
+  fmt->needs = g_ptr_array_new_with_free_func (g_free);
   return fmt;
 }
 
@@ -151,13 +155,15 @@ parse_field (Loader *ld, const char *word, BkRule *rule, GError **error)
     rule->field = BK_FIELD_SUBJECT;
   else if (g_ascii_strcasecmp (word, "body") == 0)
     rule->field = BK_FIELD_BODY;
+  else if (g_ascii_strcasecmp (word, "returned") == 0)
+    rule->field = BK_FIELD_RETURNED;
   else if (g_ascii_strncasecmp (word, "header:", 7) == 0 && word[7] != '\0')
     {
       rule->field = BK_FIELD_HEADER;
       rule->header = g_strdup (word + 7);
     }
   else
-    return fail (ld, error, "unknown field '%s' (from, subject, body or header:NAME)", word);
+    return fail (ld, error, "unknown field '%s' (from, subject, body, returned or header:NAME)", word);
   return TRUE;
 }
 
@@ -358,6 +364,46 @@ parse_top (Loader *ld, char *line, GError **error)
   return TRUE;
 }
 
+/* parse_weight - the signed integer weight of a `sign` line */
+static gboolean
+parse_weight (Loader *ld, char **line, int *out, GError **error)
+{
+  g_autofree char *word = next_word (line);
+  char *end = NULL;
+  gint64 v = word ? g_ascii_strtoll (word, &end, 10) : 0;
+  if (word == NULL || *end != '\0' || v < -100 || v > 100 || v == 0)
+    return fail (ld, error, "'sign' needs a weight, a non-zero integer from -100 to 100");
+  *out = (int) v;
+  return TRUE;
+}
+
+/* parse_setting - `threshold N` and `paragraphs`, the format's settings */
+static gboolean
+parse_setting (Loader *ld, BkFormat *fmt, const char *word, char *line, GError **error)
+{
+  g_strstrip (line);
+  if (strcmp (word, "need") == 0)
+    {
+      if (*line == '\0' || strpbrk (line, " \t"))
+        return fail (ld, error, "'need' takes one sign name");
+      g_ptr_array_add (fmt->needs, g_strdup (line));
+      return TRUE;
+    }
+  if (strcmp (word, "paragraphs") == 0)
+    {
+      if (*line != '\0')
+        return fail (ld, error, "'paragraphs' takes no argument");
+      fmt->paragraphs = TRUE;
+      return TRUE;
+    }
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll (line, &end, 10);
+  if (*line == '\0' || *end != '\0' || v < 1 || v > 1000)
+    return fail (ld, error, "'threshold' needs a number from 1 to 1000");
+  fmt->threshold = (int) v;
+  return TRUE;
+}
+
 static gboolean
 parse_directive (Loader *ld, char *line, GError **error)
 {
@@ -368,6 +414,8 @@ parse_directive (Loader *ld, char *line, GError **error)
 
   if (fmt == NULL)
     return fail (ld, error, "indented line outside a format stanza");
+  if (strcmp (word, "threshold") == 0 || strcmp (word, "paragraphs") == 0 || strcmp (word, "need") == 0)
+    return parse_setting (ld, fmt, word, line, error);
   if (strcmp (word, "match") == 0)
     dest = fmt->match, has_field = TRUE;
   else if (strcmp (word, "require") == 0)
@@ -386,6 +434,8 @@ parse_directive (Loader *ld, char *line, GError **error)
     dest = fmt->skip;
   else if (strcmp (word, "reason") == 0)
     dest = fmt->reasons;
+  else if (strcmp (word, "sign") == 0)
+    dest = fmt->signs, has_field = TRUE;
   else
     return fail (ld, error, "unknown format directive '%s'", word);
 
@@ -400,6 +450,16 @@ parse_directive (Loader *ld, char *line, GError **error)
           return fail (ld, error, "unknown reason '%s'", reason ? reason : "");
         }
       rule->reason = g_strdup (reason);
+    }
+  if (dest == fmt->signs)
+    {
+      /* sign NAME WEIGHT FIELD PATTERN: signs of one NAME count once */
+      rule->reason = next_word (&line);
+      if (rule->reason == NULL || !parse_weight (ld, &line, &rule->weight, error))
+        {
+          rule_free (rule);
+          return rule->reason ? FALSE : fail (ld, error, "'sign' needs NAME WEIGHT FIELD PATTERN");
+        }
     }
   if (has_field)
     {
@@ -473,11 +533,35 @@ check_formats (Loader *ld, GError **error)
   for (guint i = 0; i < ld->rules->formats->len; i++)
     {
       BkFormat *fmt = g_ptr_array_index (ld->rules->formats, i);
-      if (fmt->match->len == 0)
+      if (fmt->match->len == 0 && fmt->signs->len == 0)
         {
           g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_SYNTAX,
-                       "%s:%u: format '%s' has no 'match' line", fmt->file,
+                       "%s:%u: format '%s' has no 'match' or 'sign' line", fmt->file,
                        fmt->line, fmt->name);
+          return FALSE;
+        }
+      int positive = 0;
+      for (guint j = 0; j < fmt->signs->len; j++)
+        positive += MAX (((BkRule *) g_ptr_array_index (fmt->signs, j))->weight, 0);
+      for (guint j = 0; j < fmt->needs->len; j++)
+        {
+          gboolean known = FALSE;
+          for (guint k = 0; k < fmt->signs->len && !known; k++)
+            known = strcmp (((BkRule *) g_ptr_array_index (fmt->signs, k))->reason,
+                            g_ptr_array_index (fmt->needs, j)) == 0;
+          if (!known)
+            {
+              g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_SYNTAX,
+                           "%s:%u: format '%s' needs sign '%s', which it does not define", fmt->file,
+                           fmt->line, fmt->name, (char *) g_ptr_array_index (fmt->needs, j));
+              return FALSE;
+            }
+        }
+      if (fmt->signs->len && positive < MAX (fmt->threshold, 1))
+        {
+          g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_SYNTAX,
+                       "%s:%u: format '%s': its signs can never reach threshold %d", fmt->file,
+                       fmt->line, fmt->name, fmt->threshold);
           return FALSE;
         }
     }

@@ -48,7 +48,8 @@ scan (FreetextFixture *fx, const char *raw)
   g_assert_nonnull (msg);
   g_autoptr (BkParts) parts = bk_mime_collect (msg);
   g_autoptr (GHashTable) headers = bk_header_cache_new ();
-  BkTextInput in = { msg, parts->text->str, headers, NULL, NULL };
+  g_autofree char *returned = bk_parts_returned_headers (parts);
+  BkTextInput in = { msg, parts->text->str, headers, NULL, NULL, returned };
   return bk_freetext_scan (fx->scanner, fx->rules, &in);
 }
 
@@ -256,8 +257,8 @@ test_field_match (FreetextFixture *fx, gconstpointer data)
   const BkFormat *hdr = g_ptr_array_index (fx->rules->formats, 2);
   const BkFormat *exim = g_ptr_array_index (fx->rules->formats, 0);
   g_autoptr (GHashTable) headers = bk_header_cache_new ();
-  BkTextInput in = { msg, "Reporting server: testmta\n", headers, NULL, NULL };
-  BkTextInput no_text = { msg, NULL, headers, NULL, NULL };
+  BkTextInput in = { msg, "Reporting server: testmta\n", headers, NULL, NULL, NULL };
+  BkTextInput no_text = { msg, NULL, headers, NULL, NULL, NULL };
 
   g_assert_cmpstr (hdr->name, ==, "header-test");
   g_assert_true (bk_field_match (fx->scanner, g_ptr_array_index (hdr->match, 0), &in));
@@ -278,7 +279,7 @@ test_scan_no_text (FreetextFixture *fx, gconstpointer data)
   g_autoptr (GMimeMessage) msg = bk_message_parse_bytes (raw, strlen (raw), NULL);
   g_assert_nonnull (msg);
   g_autoptr (GHashTable) headers = bk_header_cache_new ();
-  BkTextInput in = { msg, NULL, headers, NULL, NULL };
+  BkTextInput in = { msg, NULL, headers, NULL, NULL, NULL };
   g_autoptr (BkTextResult) res = bk_freetext_scan (fx->scanner, fx->rules, &in);
 
   g_assert_null (res->format);
