@@ -10,8 +10,11 @@
  * A single message is read whole (at most BK_MAX_MESSAGE_BYTES), its
  * CRLF or lone-CR line ends turned into LF, then parsed by GMime; an mbox
  * is streamed through GMime's mbox parser, one message in memory at a
- * time. Unreadable entries become items with an error, never a stop: the
- * caller reports them and goes on.
+ * time, through the same CR/CRLF-to-LF filter when its first line ends in
+ * CR (GMime's mbox parser splits on LF only: a CR-only mbox would be one
+ * long "From " line). Unreadable entries, and files that yield no message
+ * at all, become items with an error, never a stop: the caller reports
+ * them and goes on.
  */
 #include "bk-private.h"
 
@@ -31,6 +34,92 @@ struct _BkReader {
   char *mbox_source;
   gint64 mbox_index;
 };
+
+/* BkNewlineFilter - a GMime filter turning CRLF and lone CR into LF, for
+ * streams (an mbox) that cannot be normalised in memory. A CR at the end
+ * of one chunk whose LF starts the next is one line end: the state
+ * survives between calls. */
+typedef struct {
+  GMimeFilter parent;
+  gboolean after_cr;
+} BkNewlineFilter;
+
+typedef struct {
+  GMimeFilterClass parent_class;
+} BkNewlineFilterClass;
+
+static GType bk_newline_filter_get_type (void);
+G_DEFINE_TYPE (BkNewlineFilter, bk_newline_filter, GMIME_TYPE_FILTER)
+
+static GMimeFilter *
+newline_filter_new (void)
+{
+  return g_object_new (bk_newline_filter_get_type (), NULL);
+}
+
+static GMimeFilter *
+newline_filter_copy (GMimeFilter *filter)
+{
+  (void) filter;
+  return newline_filter_new ();
+}
+
+static void
+newline_filter_filter (GMimeFilter *filter, char *inbuf, size_t inlen, size_t prespace,
+                       char **outbuf, size_t *outlen, size_t *outprespace)
+{
+  (void) prespace;
+  BkNewlineFilter *nf = (BkNewlineFilter *) filter;
+  g_mime_filter_set_size (filter, inlen, FALSE);
+  char *o = filter->outbuf;
+  for (size_t i = 0; i < inlen; i++)
+    {
+      char c = inbuf[i];
+      if (c == '\n' && nf->after_cr)
+        {
+          nf->after_cr = FALSE;   /* the LF of a CRLF already written */
+          continue;
+        }
+      nf->after_cr = c == '\r';
+      *o++ = nf->after_cr ? '\n' : c;
+    }
+  *outbuf = filter->outbuf;
+  *outlen = o - filter->outbuf;
+  *outprespace = filter->outpre;
+}
+
+static void
+newline_filter_reset (GMimeFilter *filter)
+{
+  ((BkNewlineFilter *) filter)->after_cr = FALSE;
+}
+
+static void
+bk_newline_filter_class_init (BkNewlineFilterClass *klass)
+{
+  GMimeFilterClass *fc = GMIME_FILTER_CLASS (klass);
+  fc->copy = newline_filter_copy;
+  fc->filter = newline_filter_filter;
+  fc->complete = newline_filter_filter;
+  fc->reset = newline_filter_reset;
+}
+
+static void
+bk_newline_filter_init (BkNewlineFilter *nf)
+{
+  nf->after_cr = FALSE;
+}
+
+/* newline_stream - @stream read through a BkNewlineFilter */
+static GMimeStream *
+newline_stream (GMimeStream *stream)
+{
+  GMimeStream *filtered = g_mime_stream_filter_new (stream);
+  GMimeFilter *filter = newline_filter_new ();
+  g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), filter);
+  g_object_unref (filter);
+  return filtered;
+}
 
 /**
  * bk_reader_new:
@@ -110,18 +199,21 @@ bk_message_parse_bytes (const char *data, gsize len, GError **error)
       g_set_error_literal (error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE, "empty input");
       return NULL;
     }
-  g_autofree char *norm = NULL;
-  if (memchr (data, '\r', len))
-    {
-      norm = bk_text_normalize_newlines (data, len);
-      data = norm;
-      len = strlen (norm);
-    }
   GByteArray *bytes = g_byte_array_sized_new (len);
   g_byte_array_append (bytes, (const guint8 *) data, len);
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
+  gboolean cr = memchr (data, '\r', len) != NULL;
+  if (cr)
+    {
+      GMimeStream *filtered = newline_stream (stream);
+      g_object_unref (stream);
+      stream = filtered;
+    }
   g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  /* a filter stream cannot seek back: parts keep copies of their content */
+  if (cr)
+    g_mime_parser_set_persist_stream (parser, FALSE);
   GMimeMessage *msg = g_mime_parser_construct_message (parser, NULL);
   if (msg == NULL)
     g_set_error_literal (error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE,
@@ -129,17 +221,39 @@ bk_message_parse_bytes (const char *data, gsize len, GError **error)
   return msg;
 }
 
-static gboolean
-looks_like_mbox (const char *head, gsize len)
+/* MBOX_HEAD_BYTES - how much of a file is read to tell an mbox and the
+ * line end of its first line; a "From " line is far shorter */
+#define MBOX_HEAD_BYTES 1024
+
+typedef enum {
+  HEAD_MESSAGE,     /* not an mbox */
+  HEAD_MBOX,        /* an mbox with LF line ends */
+  HEAD_MBOX_CR,     /* an mbox whose first line ends in CR (CRLF or CR only) */
+} HeadKind;
+
+/* sniff_head - what the first bytes of an input say it is */
+static HeadKind
+sniff_head (const char *head, gsize len)
 {
-  return len >= 5 && memcmp (head, "From ", 5) == 0;
+  if (len < 5 || memcmp (head, "From ", 5) != 0)
+    return HEAD_MESSAGE;
+  for (gsize i = 5; i < len; i++)
+    {
+      if (head[i] == '\n')
+        return HEAD_MBOX;
+      if (head[i] == '\r')
+        return HEAD_MBOX_CR;
+    }
+  return HEAD_MBOX;
 }
 
-/* open_mbox_stream - start streaming @stream as an mbox */
+/* open_mbox - start streaming @stream as an mbox; @cr: turn CRLF and lone
+ * CR line ends into LF on the way */
 static void
-open_mbox (BkReader *rd, GMimeStream *stream, const char *source)
+open_mbox (BkReader *rd, GMimeStream *stream, const char *source, gboolean cr)
 {
-  rd->mbox = g_mime_parser_new_with_stream (stream);
+  g_autoptr (GMimeStream) filtered = cr ? newline_stream (stream) : g_object_ref (stream);
+  rd->mbox = g_mime_parser_new_with_stream (filtered);
   g_mime_parser_set_format (rd->mbox, GMIME_FORMAT_MBOX);
   /* each message gets its own copy of its content: with persistent
    * streams, parts would read lazily from the shared mbox stream, which
@@ -151,6 +265,8 @@ open_mbox (BkReader *rd, GMimeStream *stream, const char *source)
   rd->mbox_index = 0;
 }
 
+/* next_from_mbox - the open mbox's next message; an mbox that ends before
+ * its first message is an error item, never a silent nothing */
 static BkReaderItem *
 next_from_mbox (BkReader *rd)
 {
@@ -158,7 +274,16 @@ next_from_mbox (BkReader *rd)
   if (msg == NULL)
     {
       g_clear_object (&rd->mbox);
-      return NULL;
+      if (rd->mbox_index > 0)
+        return NULL;
+      BkReaderItem *item = item_new (rd->mbox_source, 0);
+      if (strcmp (rd->mbox_source, "-") == 0)
+        g_set_error_literal (&item->error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE,
+                             "standard input: starts like an mbox but holds no message");
+      else
+        g_set_error (&item->error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE,
+                     "'%s': starts like an mbox but holds no message", rd->mbox_source);
+      return item;
     }
   BkReaderItem *item = item_new (rd->mbox_source, ++rd->mbox_index);
   item->message = msg;
@@ -194,15 +319,22 @@ read_stdin (BkReader *rd)
         }
       g_byte_array_append (bytes, buf, n);
     }
-  if (looks_like_mbox ((const char *) bytes->data, bytes->len))
+  HeadKind kind = sniff_head ((const char *) bytes->data, MIN (bytes->len, MBOX_HEAD_BYTES));
+  if (kind != HEAD_MESSAGE)
     {
       g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
-      open_mbox (rd, stream, "-");
+      open_mbox (rd, stream, "-", kind == HEAD_MBOX_CR);
       bk_reader_item_free (item);
       return next_from_mbox (rd);
     }
-  item->message = bk_message_parse_bytes ((const char *) bytes->data, bytes->len, &item->error);
+  GError *err = NULL;
+  item->message = bk_message_parse_bytes ((const char *) bytes->data, bytes->len, &err);
   g_byte_array_unref (bytes);
+  if (item->message == NULL)
+    {
+      g_set_error (&item->error, err->domain, err->code, "standard input: %s", err->message);
+      g_error_free (err);
+    }
   return item;
 }
 
@@ -300,12 +432,13 @@ open_path (BkReader *rd, const char *path, gboolean top)
                    "cannot open '%s': %s", path, g_strerror (e));
       return item;
     }
-  char head[5];
+  char head[MBOX_HEAD_BYTES];
   ssize_t n = pread (fd, head, sizeof head, 0);
-  if (n == 5 && looks_like_mbox (head, 5))
+  HeadKind kind = n > 0 ? sniff_head (head, n) : HEAD_MESSAGE;
+  if (kind != HEAD_MESSAGE)
     {
       g_autoptr (GMimeStream) stream = g_mime_stream_fs_new (fd);
-      open_mbox (rd, stream, path);
+      open_mbox (rd, stream, path, kind == HEAD_MBOX_CR);
       bk_reader_item_free (item);
       return next_from_mbox (rd);
     }

@@ -78,7 +78,9 @@ run_clear (Run *r)
   g_free (r->err);
 }
 
-/* run - bouncekit ARGS..., stdin from @input (NULL: empty) */
+/* run - bouncekit ARGS..., stdin from @input (NULL: empty). The input
+ * is a file, not a pipe: a command that exits before reading it (a usage
+ * error) must not kill the test with SIGPIPE. */
 static Run
 run (const char *input, const char *stdout_path, ...)
 {
@@ -92,15 +94,19 @@ run (const char *input, const char *stdout_path, ...)
   va_end (ap);
   g_ptr_array_add (argv, NULL);
 
-  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDERR_PIPE;
   g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (flags | (stdout_path ? 0 : G_SUBPROCESS_FLAGS_STDOUT_PIPE));
   if (stdout_path)
     g_subprocess_launcher_set_stdout_file_path (l, stdout_path);
   g_autoptr (GError) err = NULL;
+  g_autofree char *stdin_path = g_build_filename (tmpdir, "stdin", NULL);
+  g_file_set_contents (stdin_path, input ? input : "", -1, &err);
+  g_assert_no_error (err);
+  g_subprocess_launcher_set_stdin_file_path (l, stdin_path);
   g_autoptr (GSubprocess) p = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &err);
   g_assert_no_error (err);
   Run r = { 0 };
-  g_subprocess_communicate_utf8 (p, input ? input : "", NULL, &r.out, &r.err, &err);
+  g_subprocess_communicate_utf8 (p, NULL, NULL, &r.out, &r.err, &err);
   g_assert_no_error (err);
   r.status = g_subprocess_get_if_exited (p) ? g_subprocess_get_exit_status (p) : -1;
   return r;
@@ -196,6 +202,70 @@ test_scan_missing_input (void)
   g_assert_nonnull (strstr (r.err, missing));
   /* the run went on with the next input */
   g_assert_nonnull (strstr (r.out, "gone@example.com"));
+  run_clear (&r);
+}
+
+/* replace_eol - @text with every LF replaced by @eol */
+static char *
+replace_eol (const char *text, const char *eol)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  return g_strjoinv (eol, lines);
+}
+
+/* An mbox with CR-only or CRLF line ends, as a file and on stdin, gives
+ * the same lines as the LF one (a CR-only mbox once gave no message and
+ * exit 0); an input that holds no message is an error naming it. */
+static void
+test_scan_line_ends (void)
+{
+  g_autofree char *lf = g_strconcat ("From MAILER-DAEMON Mon Mar  2 10:00:00 2026\n", dsn_msg,
+                                     "\nFrom MAILER-DAEMON Mon Mar  2 10:05:00 2026\n", dsn_msg, NULL);
+  static const char *const eols[] = { "\r", "\r\n" };
+  for (guint i = 0; i < G_N_ELEMENTS (eols); i++)
+    {
+      g_autofree char *mbox = replace_eol (lf, eols[i]);
+      g_autofree char *path = write_tmp ("line-ends.mbox", mbox);
+      Run r = run (NULL, NULL, "scan", "--quiet", "--format", "csv", path, NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_cmpstr (r.err, ==, "");
+      g_auto (GStrv) rows = g_strsplit (r.out, "\r\n", -1);
+      g_assert_cmpuint (g_strv_length (rows), ==, 4);   /* header, two rows, "" */
+      for (guint k = 1; k <= 2 && rows[0] && rows[1] && rows[2]; k++)
+        {
+          g_autofree char *start = g_strdup_printf ("\"%s\",\"%u\",\"gone@example.com\",\"Gone@example.com\","
+                                                    "\"failed\",\"5.1.1\",\"550\",\"hard\",\"userunknown\",", path, k);
+          g_assert_true (g_str_has_prefix (rows[k], start));
+          /* the folded diagnostic is one line, without a CR */
+          g_assert_nonnull (strstr (rows[k], "\"550 5.1.1 <gone@example.com>: Recipient address rejected: User unknown"));
+        }
+      run_clear (&r);
+      r = run (mbox, NULL, "scan", "--quiet", NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_nonnull (strstr (r.out, "\"source\":\"-\",\"index\":1,\"recipient\":\"gone@example.com\""));
+      g_assert_nonnull (strstr (r.out, "\"source\":\"-\",\"index\":2,\"recipient\":\"gone@example.com\""));
+      run_clear (&r);
+    }
+
+  /* no message at all: named on stderr, counted, exit 1, the run goes on */
+  g_autofree char *nothing = write_tmp ("nothing.mbox", "From nobody Mon Mar  2 10:00:00 2026\r");
+  g_autofree char *good = write_tmp ("after-nothing.eml", dsn_msg);
+  Run r = run (NULL, NULL, "scan", "--summary", "json", nothing, good, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_autofree char *want = g_strdup_printf ("bouncekit: '%s': starts like an mbox but holds no message\n", nothing);
+  g_assert_true (g_str_has_prefix (r.err, want));
+  g_assert_nonnull (strstr (r.err, "\"messages\":1,"));
+  g_assert_nonnull (strstr (r.err, "\"failed_inputs\":1,"));
+  g_assert_nonnull (strstr (r.out, "gone@example.com"));
+  run_clear (&r);
+  r = run ("From nobody\r", NULL, "scan", "--quiet", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_cmpstr (r.err, ==, "bouncekit: standard input: starts like an mbox but holds no message\n");
+  run_clear (&r);
+  r = run ("", NULL, "scan", "--quiet", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.err, ==, "bouncekit: standard input: empty input\n");
   run_clear (&r);
 }
 
@@ -486,6 +556,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/scan/json", test_scan_json);
   g_test_add_func ("/cli/scan/stdin-and-plain", test_scan_stdin_and_plain);
   g_test_add_func ("/cli/scan/missing-input", test_scan_missing_input);
+  g_test_add_func ("/cli/scan/line-ends", test_scan_line_ends);
   g_test_add_func ("/cli/scan/formats", test_scan_formats);
   g_test_add_func ("/cli/scan/write-error", test_scan_write_error);
   g_test_add_func ("/cli/check", test_check);

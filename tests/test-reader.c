@@ -317,6 +317,144 @@ test_line_ends (TmpFixture *fx, gconstpointer data)
   g_assert_null (bk_reader_next (rd));
 }
 
+/* with_line_ends - @text with every LF replaced by @eol */
+static char *
+with_line_ends (const char *text, const char *eol)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  return g_strjoinv (eol, lines);
+}
+
+/* check_mbox_item - @item is message @index of @path, subject "m<index>",
+ * its To header and body text free of CR */
+static void
+check_mbox_item (BkReaderItem *item, const char *path, gint64 index)
+{
+  g_autofree char *subject = g_strdup_printf ("m%" G_GINT64_FORMAT, index);
+  g_autofree char *body = g_strdup_printf ("body of %s\n", subject);
+  g_assert_no_error (item->error);
+  g_assert_cmpstr (item->source, ==, path);
+  g_assert_cmpint (item->index, ==, index);
+  g_assert_nonnull (item->message);
+  if (item->message == NULL)
+    return;
+  g_assert_cmpstr (g_mime_message_get_subject (item->message), ==, subject);
+  g_autofree char *to = bk_mime_header (GMIME_OBJECT (item->message), "To");
+  g_assert_cmpstr (to, ==, "rcpt@example.com");
+  g_autoptr (BkParts) parts = bk_mime_collect (item->message);
+  g_assert_cmpstr (parts->text->str, ==, body);
+}
+
+/* an mbox with CRLF or CR-only line ends splits like an LF one: GMime's
+ * mbox parser reads LF only, a CR-only mbox once came out as no message */
+static void
+test_mbox_line_ends (TmpFixture *fx, gconstpointer data)
+{
+  const char *eol = data;
+  g_autofree char *m1 = message_text ("m1");
+  g_autofree char *m2 = message_text ("m2");
+  g_autofree char *m3 = message_text ("m3");
+  g_autofree char *lf = g_strconcat (MBOX_SEP, m1, "\n", MBOX_SEP, m2, "\n", MBOX_SEP, m3, NULL);
+  g_autofree char *mbox = with_line_ends (lf, eol);
+  g_autofree char *path = put (fx->dir, "box.mbox", mbox, -1);
+  g_autoptr (BkReader) rd = bk_reader_new (path);
+  guint n = 0;
+  BkReaderItem *item;
+
+  while ((item = bk_reader_next (rd)) && n < MAX_ITEMS)
+    {
+      n++;
+      check_mbox_item (item, path, n);
+      bk_reader_item_free (item);
+    }
+  bk_reader_item_free (item);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_null (bk_reader_next (rd));
+}
+
+/* many messages of growing size: some CRLF pair straddles every buffer
+ * boundary of the stream the mbox parser reads */
+#define CHUNK_MESSAGES 60
+
+static void
+test_mbox_line_ends_chunks (TmpFixture *fx, gconstpointer data)
+{
+  const char *eol = data;
+  g_autoptr (GString) lf = g_string_new (NULL);
+  for (guint i = 1; i <= CHUNK_MESSAGES; i++)
+    {
+      g_autofree char *subject = g_strdup_printf ("m%u", i);
+      g_autofree char *m = message_text (subject);
+      g_string_append (lf, MBOX_SEP);
+      /* padding headers: the sizes vary from message to message */
+      for (guint k = 0; k < i * 7; k++)
+        g_string_append_printf (lf, "X-Pad-%u: %.*s\n", k, (int) (k % 50),
+                                "..................................................");
+      g_string_append (lf, m);
+      if (i < CHUNK_MESSAGES)
+        g_string_append_c (lf, '\n');   /* the blank line before the next "From " */
+    }
+  g_autofree char *mbox = with_line_ends (lf->str, eol);
+  g_autofree char *path = put (fx->dir, "big.mbox", mbox, -1);
+  g_autoptr (BkReader) rd = bk_reader_new (path);
+  guint n = 0;
+  BkReaderItem *item;
+
+  while ((item = bk_reader_next (rd)) && n < CHUNK_MESSAGES + 1)
+    {
+      n++;
+      g_assert_no_error (item->error);
+      g_assert_cmpint (item->index, ==, n);
+      if (item->message)
+        {
+          g_autofree char *subject = g_strdup_printf ("m%u", n);
+          g_assert_cmpstr (g_mime_message_get_subject (item->message), ==, subject);
+          /* the last padding header of message n */
+          g_autofree char *name = g_strdup_printf ("X-Pad-%u", n * 7 - 1);
+          g_autofree char *value = bk_mime_header (GMIME_OBJECT (item->message), name);
+          g_assert_cmpuint (value ? strlen (value) : 0, ==, (n * 7 - 1) % 50);
+          g_autofree char *body = g_strdup_printf ("body of %s\n", subject);
+          g_autoptr (BkParts) parts = bk_mime_collect (item->message);
+          g_assert_cmpstr (parts->text->str, ==, body);
+        }
+      bk_reader_item_free (item);
+    }
+  bk_reader_item_free (item);
+  g_assert_cmpuint (n, ==, CHUNK_MESSAGES);
+}
+
+/* a file that starts like an mbox but yields no message is an error
+ * naming it, never a silent nothing */
+static void
+test_mbox_no_message (TmpFixture *fx, gconstpointer data)
+{
+  const char *content = data;
+  g_autofree char *path = put (fx->dir, "t/nothing.mbox", content, -1);
+  g_autofree char *next = put_message (fx->dir, "t/z.eml", "z");
+  g_autofree char *root = g_build_filename (fx->dir, "t", NULL);
+  g_autofree char *want = g_strdup_printf ("'%s': starts like an mbox but holds no message", path);
+  g_autoptr (BkReader) rd = bk_reader_new (root);
+
+  g_autoptr (BkReaderItem) first = bk_reader_next (rd);
+  g_assert_nonnull (first);
+  if (first == NULL)
+    return;
+  g_assert_cmpstr (first->source, ==, path);
+  g_assert_cmpint (first->index, ==, 0);
+  g_assert_null (first->message);
+  g_assert_error (first->error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE);
+  if (first->error)
+    g_assert_cmpstr (first->error->message, ==, want);
+  /* the walk goes on */
+  g_autoptr (BkReaderItem) second = bk_reader_next (rd);
+  g_assert_nonnull (second);
+  if (second == NULL)
+    return;
+  g_assert_cmpstr (second->source, ==, next);
+  g_assert_no_error (second->error);
+  g_assert_null (bk_reader_next (rd));
+}
+
 static void
 test_empty_file (TmpFixture *fx, gconstpointer data)
 {
@@ -413,6 +551,20 @@ main (int argc, char **argv)
       g_autofree char *path = g_strconcat ("/reader/next/line-ends-", line_end_cases[i].name, NULL);
       g_test_add (path, TmpFixture, &line_end_cases[i], tmp_set_up, test_line_ends, tmp_tear_down);
     }
+  static const struct { const char *name; const char *eol; } mbox_ends[] = {
+    { "lf", "\n" }, { "crlf", "\r\n" }, { "cr-only", "\r" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (mbox_ends); i++)
+    {
+      g_autofree char *path = g_strconcat ("/reader/next/mbox-line-ends-", mbox_ends[i].name, NULL);
+      g_autofree char *chunks = g_strconcat ("/reader/next/mbox-line-ends-chunks-", mbox_ends[i].name, NULL);
+      g_test_add (path, TmpFixture, mbox_ends[i].eol, tmp_set_up, test_mbox_line_ends, tmp_tear_down);
+      g_test_add (chunks, TmpFixture, mbox_ends[i].eol, tmp_set_up, test_mbox_line_ends_chunks, tmp_tear_down);
+    }
+  g_test_add ("/reader/next/mbox-no-message-cr", TmpFixture, "From nobody Mon Jan  1 00:00:00 2024\r",
+              tmp_set_up, test_mbox_no_message, tmp_tear_down);
+  g_test_add ("/reader/next/mbox-no-message-lf", TmpFixture, "From nobody\n", tmp_set_up,
+              test_mbox_no_message, tmp_tear_down);
   g_test_add ("/reader/next/empty-file", TmpFixture, NULL, tmp_set_up, test_empty_file, tmp_tear_down);
   g_test_add ("/reader/next/empty-file-in-tree", TmpFixture, NULL, tmp_set_up, test_empty_file_in_tree,
               tmp_tear_down);
