@@ -272,6 +272,13 @@ from_text (BkReport *report, BkTextResult *text)
     {
       BkTextRecipient *tr = g_ptr_array_index (text->recipients, i);
       const char *diag = tr->diag->len ? tr->diag->str : text->preamble;
+      /* the reason given before the list of addresses ("could not be
+       * delivered because of 550 5.1.1 ...: a@b"): the preamble holds
+       * the code the recipient's own lines lack */
+      g_autofree char *joined = NULL;
+      if (tr->diag->len && text->preamble && !bk_text_has_code (tr->diag->str)
+          && bk_text_has_code (text->preamble))
+        diag = joined = g_strconcat (text->preamble, " ", tr->diag->str, NULL);
       BkRecipient *r = add_text_recipient (report, tr->address, diag, text->delayed);
       bk_evidence (r->evidence, "recipient from a '%s' recipient line", text->format->name);
     }

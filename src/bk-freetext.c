@@ -216,25 +216,40 @@ add_recipient (BkTextResult *res, const char *raw)
   return r;
 }
 
-/* says_something - does a diagnostic hold a reply code, an enhanced
- * status or a sentence (four words or more)? Only such a paragraph is
- * complete; "<a@b>." leaves the explanation to the next one. */
-static gboolean
-says_something (const char *diag)
+/* bk_text_has_code - does @text hold a reply code (2xx-5xx) or an
+ * enhanced status, as a word of its own? A recipient's paragraph that
+ * does is complete; "<a@b>." or "a@b" alone leaves the explanation to
+ * the paragraphs that follow. */
+gboolean
+bk_text_has_code (const char *text)
 {
-  guint words = 0;
-  gboolean in_word = FALSE;
-  for (const char *p = diag; *p; p++)
+  for (const char *p = text; p && *p; p++)
     {
-      if (g_ascii_isdigit (*p) && (p == diag || !g_ascii_isalnum (p[-1])) && (*p >= '2' && *p <= '5')
-          && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) && !g_ascii_isalnum (p[3]))
+      if (*p < '2' || *p > '5' || (p > text && (g_ascii_isalnum (p[-1]) || p[-1] == '.')))
+        continue;
+      const char *q = p + 1;
+      if (g_ascii_isdigit (q[0]) && g_ascii_isdigit (q[1]))
+        q += 2;                                  /* 550 */
+      else if (q[0] == '.' && g_ascii_isdigit (q[1]))
+        {
+          /* 5.1.1: class, then subject and detail of 1-3 digits */
+          guint dots = 0, digits = 0;
+          for (; *q == '.' || g_ascii_isdigit (*q); q++)
+            {
+              if (*q == '.')
+                dots++, digits = 0;
+              else if (++digits > 3)
+                break;
+            }
+          if (dots != 2 || q[-1] == '.')
+            continue;
+        }
+      else
+        continue;
+      if (!g_ascii_isalnum (*q) && !(*q == '.' && g_ascii_isdigit (q[1])))
         return TRUE;
-      gboolean alpha = g_ascii_isalpha (*p) || (guchar) *p >= 0x80;
-      if (alpha && !in_word)
-        words++;
-      in_word = alpha;
     }
-  return words >= 4;
+  return FALSE;
 }
 
 /* run_format - read @fmt's section of @text into @res */
@@ -309,7 +324,7 @@ run_format (BkScanner *scanner, const BkFormat *fmt, const char *text, const gui
           /* in a `paragraphs` format a recipient's text is its paragraph:
            * what follows the blank line (a footer, a disclaimer, the
            * next section) is nobody's diagnostic */
-          if (fmt->paragraphs && cur && says_something (cur->diag->str))
+          if (fmt->paragraphs && cur && bk_text_has_code (cur->diag->str))
             cur = NULL, closed = TRUE;
           continue;
         }

@@ -267,6 +267,7 @@ G_GNUC_INTERNAL int bk_format_score (BkScanner *scanner,
                                      const BkFormat *fmt,
                                      const BkTextInput *in,
                                      GPtrArray *seen);
+G_GNUC_INTERNAL gboolean bk_text_has_code (const char *text);
 G_GNUC_INTERNAL gboolean bk_format_needs_met (const BkFormat *fmt, GPtrArray *seen);
 G_GNUC_INTERNAL BkTextResult *bk_freetext_scan (BkScanner *scanner,
                                                 const BkRuleset *rules,

@@ -371,8 +371,8 @@ parse_weight (Loader *ld, char **line, int *out, GError **error)
   g_autofree char *word = next_word (line);
   char *end = NULL;
   gint64 v = word ? g_ascii_strtoll (word, &end, 10) : 0;
-  if (word == NULL || *end != '\0' || v < -100 || v > 100 || v == 0)
-    return fail (ld, error, "'sign' needs a weight, a non-zero integer from -100 to 100");
+  if (word == NULL || *end != '\0' || v < -100 || v > 100)
+    return fail (ld, error, "'sign' needs a weight, an integer from -100 to 100");
   *out = (int) v;
   return TRUE;
 }
