@@ -119,43 +119,92 @@ addr_char (unsigned char c)
          && c != ';' && c != '"' && c != '[' && c != ']' && c != 0x7f;
 }
 
-/* bk_text_clean_address - the address in "<a@b>", "a@b:", "'a@b'",
- * "mailto:a@b", lower-casing nothing (local parts are case-sensitive);
- * NULL when no plausible address (local@domain, or a bare local part of
- * at least one character without blanks) remains */
-char *
-bk_text_clean_address (const char *text)
+/* quoted_end - the closing '"' of the quoted string opening at @p (RFC
+ * 5322 3.2.4, backslash quoting), or NULL when it is never closed */
+static const char *
+quoted_end (const char *p)
 {
-  if (text == NULL)
-    return NULL;
-  const char *lt = strchr (text, '<');
-  const char *p = text;
-  if (lt && strchr (lt, '@'))
-    p = lt + 1;
-  while (*p && !addr_char ((unsigned char) *p))
-    p++;
-  if (g_ascii_strncasecmp (p, "mailto:", 7) == 0)
-    p += 7;
-  /* a quoted local part: "john..doe"@example.com */
-  if (*p == '"')
+  for (p++; *p; p++)
     {
-      const char *close = strchr (p + 1, '"');
-      if (close && close[1] == '@' && addr_char ((unsigned char) close[2]))
+      if (*p == '\\' && p[1])
+        p++;
+      else if (*p == '"')
+        return p;
+    }
+  return NULL;
+}
+
+/* angle_start - the first '<' of @text outside a quoted string that an
+ * '@' follows, or NULL */
+static const char *
+angle_start (const char *text)
+{
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"')
         {
-          const char *e = close + 2;
+          const char *close = quoted_end (p);
+          if (close == NULL)
+            break;
+          p = close;
+        }
+      else if (*p == '<')
+        return strchr (p, '@') ? p : NULL;
+    }
+  return NULL;
+}
+
+/* trim_end - @e moved back over the sentence punctuation after an address */
+static const char *
+trim_end (const char *start, const char *e)
+{
+  while (e > start && strchr (":.'`!?", e[-1]))
+    e--;
+  return e;
+}
+
+/* clean_one - bk_text_clean_address() without comment removal */
+static char *
+clean_one (const char *text)
+{
+  const char *lt = angle_start (text);
+  const char *p = lt ? lt + 1 : text;
+  for (;;)
+    {
+      while (*p && *p != '"' && !addr_char ((unsigned char) *p))
+        p++;
+      if (g_ascii_strncasecmp (p, "mailto:", 7) == 0)
+        p += 7;
+      if (*p != '"')
+        break;
+      const char *close = quoted_end (p);
+      if (close == NULL)
+        {
+          p++;
+          continue;
+        }
+      /* a quoted local part: "john..doe"@example.com, "a b"@example.com */
+      if (close[1] == '@')
+        {
+          const char *d = close + 2;
+          const char *e = d;
           while (*e && addr_char ((unsigned char) *e))
             e++;
-          while (e > close + 2 && strchr (":.'`!?", e[-1]))
-            e--;
-          return g_strndup (p, e - p);
+          e = trim_end (d, e);
+          return e > d ? g_strndup (p, e - p) : NULL;
         }
+      /* a quoted display name before the address ("John Doe" j@d.example)
+       * is skipped; a quoted address or word ("j@d.example") is read */
+      if (!memchr (p, '@', close - p) && strchr (close, '@'))
+        p = close + 1;
+      else
+        p++;
     }
   const char *e = p;
   while (*e && addr_char ((unsigned char) *e))
     e++;
   /* trailing punctuation of the sentence around it */
-  while (e > p && strchr (":.'`!?", e[-1]))
-    e--;
+  e = trim_end (p, e);
   while (p < e && strchr ("'`:", *p))
     p++;
   if (e <= p)
@@ -168,6 +217,32 @@ bk_text_clean_address (const char *text)
       return NULL;
     }
   return addr;
+}
+
+/* bk_text_clean_address - the address in "<a@b>", "Name <a@b>",
+ * "\"Name, Full\" <a@b>", "a@b (comment)", "(comment) a@b", "a@b:",
+ * "'a@b'", "mailto:a@b"; a quoted local part keeps its quotes and domain
+ * ("\"john..doe\"@example.com"); lower-casing nothing (local parts are
+ * case-sensitive). NULL when no plausible address (local@domain, or a
+ * bare local part of at least one character without blanks) remains.
+ * RFC 5322 comments are dropped first, unless that leaves no address with
+ * an '@' and the text with them holds one: "(a@b)" is an address in
+ * brackets, not a comment. */
+char *
+bk_text_clean_address (const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  if (strchr (text, '(') == NULL)
+    return clean_one (text);
+  g_autofree char *bare = bk_text_strip_comments (text);
+  g_autofree char *without = clean_one (bare);
+  if (without && strchr (without, '@'))
+    return g_steal_pointer (&without);
+  g_autofree char *with = clean_one (text);
+  if (with && strchr (with, '@'))
+    return g_steal_pointer (&with);
+  return without ? g_steal_pointer (&without) : g_steal_pointer (&with);
 }
 
 /* bk_text_from_html - crude HTML to text: drops tags, script and style
