@@ -64,8 +64,10 @@ bk_analyzer_free (BkAnalyzer *analyzer)
 
 /* ---- returned message ---- */
 
-static GMimeObject *
-returned_message (BkParts *parts, BkTextResult *text)
+/* bk_returned_message - the returned message (a MIME part, or the header
+ * block of a text/rfc822-headers part or of an inline copy), or NULL */
+GMimeObject *
+bk_returned_message (BkParts *parts, BkTextResult *text)
 {
   if (parts->returned)
     return g_object_ref (parts->returned);
@@ -82,8 +84,8 @@ returned_message (BkParts *parts, BkTextResult *text)
   return msg ? GMIME_OBJECT (msg) : NULL;
 }
 
-static void
-fill_original (BkReport *report, GMimeObject *orig)
+void
+bk_fill_original (BkReport *report, GMimeObject *orig)
 {
   if (orig == NULL)
     return;
@@ -155,7 +157,7 @@ refine_from_text (BkRecipient *r, BkTextResult *text)
 /* codes - fill reply code and status from the diagnostic; a generic DSN
  * status (X.0.0) gives way to a specific one of the same class */
 static void
-codes (BkAnalyzer *an, BkRecipient *r)
+codes (BkScanner *scanner, const BkRuleset *rules, BkRecipient *r)
 {
   g_autofree char *reply = NULL;
   g_autofree char *status = NULL;
@@ -163,7 +165,7 @@ codes (BkAnalyzer *an, BkRecipient *r)
   const BkRule *status_rule = NULL;
   if (r->diagnostic == NULL)
     return;
-  if (!bk_codes_find (an->scanner, an->rules, r->diagnostic, &reply, &status, &rule, &status_rule))
+  if (!bk_codes_find (scanner, rules, r->diagnostic, &reply, &status, &rule, &status_rule))
     return;
   if (r->reply_code == NULL && reply)
     {
@@ -265,12 +267,77 @@ repair_dsn_recipients (BkReport *report, BkTextResult *text)
     }
 }
 
-static void
-from_text (BkReport *report, BkTextResult *text)
+/* Addresses that cannot be the failed recipient: the bounce's own
+ * sender and recipient, the returned message's sender, and the mail
+ * system's and lists' own addresses. */
+static const char *const own_headers[] = { "From", "To", "Return-Path", "Reply-To", "Sender" };
+static const char *const returned_own_headers[] = { "From", "Sender", "Return-Path" };
+
+static gboolean
+header_names (GMimeObject *obj, const char *name, const char *address)
 {
-  for (guint i = 0; i < text->recipients->len; i++)
+  g_autofree char *v = obj ? bk_mime_header (obj, name) : NULL;
+  if (v == NULL)
+    return FALSE;
+  g_auto (GStrv) list = g_strsplit (v, ",", 32);
+  for (guint i = 0; list[i]; i++)
+    {
+      g_autofree char *a = bk_text_clean_address (list[i]);
+      if (a && g_ascii_strcasecmp (a, address) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* not_a_recipient - why @address cannot be the failed recipient, or NULL */
+static const char *
+not_a_recipient (GMimeMessage *msg, GMimeObject *orig, const char *address)
+{
+  const char *at = strrchr (address, '@');
+  g_autofree char *local = g_ascii_strdown (address, at ? at - address : -1);
+  if (strcmp (local, "mailer-daemon") == 0 || strcmp (local, "mailer_daemon") == 0)
+    return "the mail system's own address";
+  if (g_str_has_suffix (local, "-bounces") || g_str_has_suffix (local, "-bounce")
+      || g_str_has_suffix (local, "-admin") || g_str_has_suffix (local, "-owner")
+      || g_str_has_suffix (local, "-request") || g_str_has_prefix (local, "owner-")
+      || strstr (local, "-bounces+") != NULL)
+    return "a list's own address";
+  for (guint i = 0; i < G_N_ELEMENTS (own_headers); i++)
+    if (header_names (GMIME_OBJECT (msg), own_headers[i], address))
+      return "an address of the bounce's own header";
+  for (guint i = 0; i < G_N_ELEMENTS (returned_own_headers); i++)
+    if (header_names (orig, returned_own_headers[i], address))
+      return "an address of the returned message's sender";
+  return NULL;
+}
+
+static void
+from_text (BkReport *report, GMimeMessage *msg, GMimeObject *orig, BkTextResult *text)
+{
+  /* only a generic reading is filtered: a format's recipient lines are
+   * the MTA's own statement */
+  gboolean generic = text->format->signs->len > 0;
+  guint n = text->recipients->len;
+  g_autofree const char **why = g_new0 (const char *, n + 1);
+  gboolean any_kept = FALSE;
+  for (guint i = 0; i < n; i++)
     {
       BkTextRecipient *tr = g_ptr_array_index (text->recipients, i);
+      why[i] = generic ? not_a_recipient (msg, orig, tr->address) : NULL;
+      any_kept |= why[i] == NULL;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      BkTextRecipient *tr = g_ptr_array_index (text->recipients, i);
+      const char *source = tr->rule ? tr->rule->id : text->format->name;
+      /* a header address is dropped in favour of another candidate
+       * only: someone who mailed themselves still bounces */
+      if (why[i] && (any_kept || !g_str_has_prefix (why[i], "an address of")))
+        {
+          bk_evidence (report->evidence, "candidate %s (%s): dropped, %s", tr->address, source, why[i]);
+          continue;
+        }
+      bk_evidence (report->evidence, "candidate %s (%s): kept", tr->address, source);
       const char *diag = tr->diag->len ? tr->diag->str : text->preamble;
       /* the reason given before the list of addresses ("could not be
        * delivered because of 550 5.1.1 ...: a@b"): the preamble holds
@@ -280,7 +347,7 @@ from_text (BkReport *report, BkTextResult *text)
           && bk_text_has_code (text->preamble))
         diag = joined = g_strconcat (text->preamble, " ", tr->diag->str, NULL);
       BkRecipient *r = add_text_recipient (report, tr->address, diag, text->delayed);
-      bk_evidence (r->evidence, "recipient from a '%s' recipient line", text->format->name);
+      bk_evidence (r->evidence, "recipient from a '%s' recipient line (%s)", text->format->name, source);
     }
 }
 
@@ -349,227 +416,158 @@ embedded_dsn (const char *text)
   return names_recipient ? first : NULL;
 }
 
-/* ---- report kinds ---- */
+/* ---- the handlers, in the order they run ---- */
 
-static void
-feedback (BkReport *report, BkParts *parts, GMimeObject *orig)
+static BkReport *analyze_with (BkScanner *scanner, const BkRuleset *rules, GMimeMessage *message, guint depth);
+
+/* formats - run the free-text formats; find the returned message */
+static BkStep
+handle_formats (BkAnalysis *a)
 {
-  g_autoptr (GPtrArray) groups = bk_fields_parse_groups (parts->feedback->str);
-  GPtrArray *fields = groups->len ? g_ptr_array_index (groups, 0) : NULL;
-  const char *type = bk_fields_get (fields, "Feedback-Type");
-  const char *mta = bk_fields_get (fields, "Reporting-MTA");
-  const char *arrival = bk_fields_get (fields, "Arrival-Date");
-  if (!arrival)
-    arrival = bk_fields_get (fields, "Received-Date");
-  report->kind = BK_REPORT_KIND_FEEDBACK;
-  report->mta = g_strdup ("arf");
-  if (mta)
-    {
-      const char *semi = strchr (mta, ';');
-      report->reporting_mta = g_strstrip (g_strdup (semi ? semi + 1 : mta));
-    }
-  for (guint i = 0; fields && i < fields->len && report->recipients->len < BK_MAX_RECIPIENTS; i++)
-    {
-      BkField822 *f = g_ptr_array_index (fields, i);
-      if (g_ascii_strcasecmp (f->name, "Original-Rcpt-To") != 0
-          && g_ascii_strcasecmp (f->name, "Removal-Recipient") != 0)
-        continue;
-      g_autofree char *addr = bk_text_clean_address (f->value);
-      if (addr == NULL)
-        continue;
-      BkRecipient *r = bk_report_add_recipient (report);
-      r->recipient = g_steal_pointer (&addr);
-      bk_evidence (r->evidence, "recipient from %s", f->name);
-    }
-  if (report->recipients->len == 0)
-    {
-      BkRecipient *r = bk_report_add_recipient (report);
-      g_autofree char *to = orig ? bk_mime_header (orig, "To") : NULL;
-      r->recipient = bk_text_clean_address (to);
-      bk_evidence (r->evidence, "recipient from the reported message's To:");
-    }
-  for (guint i = 0; i < report->recipients->len; i++)
-    {
-      BkRecipient *r = g_ptr_array_index (report->recipients, i);
-      r->feedback_type = type ? g_ascii_strdown (type, -1) : NULL;
-      r->reason = g_strdup ("feedback");
-      r->rule = g_strdup ("kind:feedback-report");
-      r->klass = BK_BOUNCE_CLASS_NONE;
-      r->date = arrival ? g_strdup (arrival) : NULL;
-    }
+  a->text = bk_freetext_scan (a->scanner, a->rules, &a->in);
+  if (a->text->detected)
+    bk_evidence (a->report->evidence, "format '%s' recognised (%s:%u)", a->text->detected->name,
+                 a->text->detected->file, a->text->detected->line);
+  a->orig = bk_returned_message (a->parts, a->text);
+  bk_fill_original (a->report, a->orig);
+  return BK_STEP_NEXT;
 }
 
-/* complaint - a non-ARF complaint or opt-out: the complaining address is
- * the reported message's To:, or else the sender of the complaint */
-static void
-complaint (BkReport *report, GMimeMessage *msg, GMimeObject *orig, const BkRule *rule)
+/* dsn - the RFC 3464 fields, from their MIME part or written into the
+ * text; a Reporting-MTA alone names nobody but is kept */
+static BkStep
+handle_dsn (BkAnalysis *a)
 {
-  report->kind = BK_REPORT_KIND_FEEDBACK;
-  report->mta = g_strdup ("feedback");
-  BkRecipient *r = bk_report_add_recipient (report);
-  g_autofree char *to = orig ? bk_mime_header (orig, "To") : NULL;
-  g_autofree char *from = bk_mime_header (GMIME_OBJECT (msg), "From");
-  r->recipient = bk_text_clean_address (to ? to : from);
-  r->feedback_type = g_strdup (rule->reason);
-  r->reason = g_strdup ("feedback");
-  r->rule = g_strdup_printf ("complaint:%s", rule->id);
-  r->klass = BK_BOUNCE_CLASS_NONE;
-  bk_evidence (r->evidence, "complaint without a feedback report (%s:%u); recipient from %s",
-               rule->file, rule->line, to ? "the reported message's To:" : "From:");
+  const char *inline_dsn = a->parts->has_dsn ? NULL : embedded_dsn (a->parts->text->str);
+  if (!a->parts->has_dsn && !inline_dsn)
+    return BK_STEP_NEXT;
+  g_autoptr (BkDsn) dsn = bk_dsn_parse (inline_dsn ? inline_dsn : a->parts->dsn->str);
+  BkTextResult *text = a->text->format ? a->text : NULL;
+  if (inline_dsn)
+    bk_evidence (a->report->evidence, "delivery-status fields inside the text part");
+  if (dsn->recipients->len)
+    {
+      a->report->kind = BK_REPORT_KIND_DSN;
+      from_dsn (a->report, dsn, text);
+      repair_dsn_recipients (a->report, text);
+      bk_evidence (a->report->evidence, "delivery-status part with %u recipient(s)", dsn->recipients->len);
+    }
+  else if (dsn->reporting_mta)
+    {
+      a->report->reporting_mta = g_strdup (dsn->reporting_mta);
+      bk_evidence (a->report->evidence, "delivery-status part without recipient fields");
+    }
+  return BK_STEP_NEXT;
 }
 
-/* first_field_match - the first of @rules matching its field */
-static gboolean
-first_field_match (BkAnalyzer *an, GPtrArray *rules, const BkTextInput *in, const BkRule **out_rule)
+/* format recipients - the recipients a format (or the generic reader)
+ * found in the text, when the DSN named none */
+static BkStep
+handle_text (BkAnalysis *a)
 {
-  for (guint i = 0; i < rules->len; i++)
-    if (bk_field_match (an->scanner, g_ptr_array_index (rules, i), in))
-      {
-        *out_rule = g_ptr_array_index (rules, i);
-        return TRUE;
-      }
-  return FALSE;
+  if (a->report->recipients->len || a->text->format == NULL)
+    return BK_STEP_NEXT;
+  a->report->kind = BK_REPORT_KIND_TEXT;
+  from_text (a->report, a->message, a->orig, a->text);
+  return BK_STEP_NEXT;
 }
 
-static void
-autoreply (BkReport *report, GMimeMessage *msg, const char *rule)
+/* nested - a bounce forwarded or wrapped inside another message (a
+ * gateway that quarantines, a user who forwards): read the inner one
+ * before the wrapper's fallbacks guess from its headers */
+static BkStep
+handle_nested (BkAnalysis *a)
 {
-  report->kind = BK_REPORT_KIND_AUTOREPLY;
-  report->mta = g_strdup ("rfc3834");
-  BkRecipient *r = bk_report_add_recipient (report);
-  g_autofree char *from = bk_mime_header (GMIME_OBJECT (msg), "From");
-  r->recipient = bk_text_clean_address (from);
-  r->reason = g_strdup ("vacation");
-  r->rule = g_strdup (rule);
-  r->klass = BK_BOUNCE_CLASS_NONE;
-  bk_evidence (r->evidence, "auto-reply; recipient from From:");
-}
-
-static gboolean
-auto_submitted_reply (GMimeMessage *msg)
-{
-  g_autofree char *v = bk_mime_header (GMIME_OBJECT (msg), "Auto-Submitted");
-  return v && g_ascii_strncasecmp (v, "auto-replied", 12) == 0;
-}
-
-/* analyze - the analysis of @message; @depth counts nested bounces */
-static BkReport *
-analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
-{
-  BkReport *report = bk_report_new ();
-  g_autoptr (BkParts) parts = bk_mime_collect (message);
-  g_autoptr (GHashTable) headers = bk_header_cache_new ();
-  g_autofree char *returned_headers = bk_parts_returned_headers (parts);
-  BkTextInput in = { message, parts->text->str, headers, NULL, an->rules->prefilter, returned_headers };
-  if (an->rules->prefilter && an->scanner->body_bits)
+  if (a->report->recipients->len || a->depth >= 2 || !GMIME_IS_MESSAGE (a->parts->returned))
+    return BK_STEP_NEXT;
+  BkReport *inner = analyze_with (a->scanner, a->rules, GMIME_MESSAGE (a->parts->returned), a->depth + 1);
+  if (inner->recipients->len == 0)
     {
-      /* one pass over the text marks the rules worth matching against it */
-      bk_prefilter_scan (an->rules->prefilter, parts->text->str, parts->text->len, an->scanner->body_bits);
-      in.body_bits = an->scanner->body_bits;
-    }
-  report->date = bk_mime_header (GMIME_OBJECT (message), "Date");
-
-  if (parts->has_feedback)
-    {
-      g_autoptr (GMimeObject) orig = returned_message (parts, NULL);
-      fill_original (report, orig);
-      feedback (report, parts, orig);
-      bk_evidence (report->evidence, "message/feedback-report part: ARF complaint");
-      return report;
-    }
-  if (parts->has_mdn && !parts->has_dsn)
-    {
-      report->kind = BK_REPORT_KIND_MDN;
-      bk_evidence (report->evidence, "disposition-notification: a read receipt, not a bounce");
-      return report;
-    }
-
-  const BkRule *complaint_rule = NULL;
-  if (!parts->has_dsn && !parts->is_report
-      && first_field_match (an, an->rules->complaints, &in, &complaint_rule))
-    {
-      g_autoptr (GMimeObject) orig = returned_message (parts, NULL);
-      fill_original (report, orig);
-      complaint (report, message, orig, complaint_rule);
-      return report;
-    }
-
-  const BkRule *auto_rule = NULL;
-  if (!parts->has_dsn && first_field_match (an, an->rules->autoreply, &in, &auto_rule))
-    {
-      g_autofree char *rule = g_strdup_printf ("autoreply:%s", auto_rule->id);
-      autoreply (report, message, rule);
-      return report;
-    }
-
-  g_autoptr (BkTextResult) text = bk_freetext_scan (an->scanner, an->rules, &in);
-  if (text->detected)
-    bk_evidence (report->evidence, "format '%s' recognised (%s:%u)", text->detected->name,
-                 text->detected->file, text->detected->line);
-  g_autoptr (GMimeObject) orig = returned_message (parts, text);
-  fill_original (report, orig);
-
-  const char *inline_dsn = parts->has_dsn ? NULL : embedded_dsn (parts->text->str);
-  if (parts->has_dsn || inline_dsn)
-    {
-      g_autoptr (BkDsn) dsn = bk_dsn_parse (inline_dsn ? inline_dsn : parts->dsn->str);
-      if (inline_dsn)
-        bk_evidence (report->evidence, "delivery-status fields inside the text part");
-      if (dsn->recipients->len)
-        {
-          report->kind = BK_REPORT_KIND_DSN;
-          from_dsn (report, dsn, text->format ? text : NULL);
-          repair_dsn_recipients (report, text->format ? text : NULL);
-          bk_evidence (report->evidence, "delivery-status part with %u recipient(s)", dsn->recipients->len);
-        }
-      else if (dsn->reporting_mta)
-        report->reporting_mta = g_strdup (dsn->reporting_mta);
-    }
-  if (report->recipients->len == 0 && text->format)
-    {
-      report->kind = BK_REPORT_KIND_TEXT;
-      from_text (report, text);
-    }
-  /* X-Failed-Recipients is only ever set by a bounce */
-  g_autofree char *xfailed = bk_mime_header (GMIME_OBJECT (message), "X-Failed-Recipients");
-  if (report->recipients->len == 0 && !text->detected && !parts->has_dsn && !xfailed
-      && !parts->is_report && auto_submitted_reply (message))
-    {
-      autoreply (report, message, "autoreply:auto-submitted");
-      return report;
-    }
-  if (report->recipients->len == 0 && depth < 2 && GMIME_IS_MESSAGE (parts->returned))
-    {
-      /* a bounce forwarded or wrapped inside another message (a gateway
-       * that quarantines, a user who forwards): read the inner one */
-      BkReport *inner = analyze (an, GMIME_MESSAGE (parts->returned), depth + 1);
-      if (inner->recipients->len)
-        {
-          bk_evidence (inner->evidence, "bounce found inside the attached message");
-          bk_report_unref (report);
-          return inner;
-        }
       bk_report_unref (inner);
+      return BK_STEP_NEXT;
     }
-  if (report->recipients->len == 0 && (text->detected || parts->has_dsn || xfailed))
-    {
-      fallback_recipients (report, message, orig, text, parts->text->str);
-      if (report->recipients->len)
-        report->kind = parts->has_dsn ? BK_REPORT_KIND_DSN : BK_REPORT_KIND_TEXT;
-    }
-  if (report->recipients->len == 0)
-    {
-      report->kind = BK_REPORT_KIND_NONE;
-      return report;
-    }
+  bk_evidence (inner->evidence, "bounce found inside the attached message");
+  bk_report_unref (a->report);
+  a->report = inner;
+  return BK_STEP_DONE;
+}
 
-  if (text->format)
-    report->mta = g_strdup (text->format->name);
-  else if (text->detected)
-    report->mta = g_strdup (text->detected->name);
+/* fallback - a message recognisably a bounce that names nobody:
+ * X-Failed-Recipients, a VERP return address, the returned To: */
+static BkStep
+handle_fallback (BkAnalysis *a)
+{
+  if (a->report->recipients->len)
+    return BK_STEP_NEXT;
+  g_autofree char *xfailed = bk_mime_header (GMIME_OBJECT (a->message), "X-Failed-Recipients");
+  if (!a->text->detected && !a->parts->has_dsn && !xfailed)
+    return BK_STEP_NEXT;
+  fallback_recipients (a->report, a->message, a->orig, a->text, a->parts->text->str);
+  if (a->report->recipients->len)
+    a->report->kind = a->parts->has_dsn ? BK_REPORT_KIND_DSN : BK_REPORT_KIND_TEXT;
+  return BK_STEP_NEXT;
+}
+
+static const struct {
+  const char *name;
+  BkStep (*run) (BkAnalysis *a);
+} handlers[] = {
+  { "feedback report", bk_notice_feedback },
+  { "read receipt", bk_notice_read_receipt },
+  { "complaint", bk_notice_complaint },
+  { "auto-reply", bk_notice_autoreply },
+  { "formats", handle_formats },
+  { "delivery status", handle_dsn },
+  { "format recipients", handle_text },
+  { "auto-submitted", bk_notice_auto_submitted },
+  { "nested bounce", handle_nested },
+  { "fallback", handle_fallback },
+};
+
+/* not_a_bounce - say which signs of a bounce the generic reader looked
+ * for and which it found, for `explain` */
+static void
+not_a_bounce (BkAnalysis *a)
+{
+  a->report->kind = BK_REPORT_KIND_NONE;
+  for (guint i = 0; i < a->rules->formats->len; i++)
+    {
+      const BkFormat *fmt = g_ptr_array_index (a->rules->formats, i);
+      if (fmt->signs->len == 0)
+        continue;
+      g_autoptr (GPtrArray) seen = g_ptr_array_new ();
+      int score = bk_format_score (a->scanner, fmt, &a->in, seen);
+      g_autoptr (GString) found = g_string_new (NULL);
+      for (guint j = 0; j < seen->len; j++)
+        {
+          const BkRule *s = g_ptr_array_index (seen, j);
+          g_string_append_printf (found, "%s%s (%+d)", found->len ? ", " : "", s->reason, s->weight);
+        }
+      g_autoptr (GString) looked = g_string_new (NULL);
+      for (guint j = 0; j < fmt->signs->len; j++)
+        {
+          const BkRule *s = g_ptr_array_index (fmt->signs, j);
+          if (strstr (looked->str, s->reason) == NULL)
+            g_string_append_printf (looked, "%s%s", looked->len ? " " : "", s->reason);
+        }
+      bk_evidence (a->report->evidence, "format '%s' looked for: %s; found: %s; score %d of %d%s",
+                   fmt->name, looked->str, found->len ? found->str : "nothing", score,
+                   MAX (fmt->threshold, 1), bk_format_needs_met (fmt, seen) ? "" : ", a needed sign missing");
+    }
+  bk_evidence (a->report->evidence, "not a bounce: no handler found a failed recipient");
+}
+
+/* finish - mta, codes, reason and class of every recipient */
+static void
+finish (BkAnalysis *a)
+{
+  BkReport *report = a->report;
+  if (a->text->format)
+    report->mta = g_strdup (a->text->format->name);
+  else if (a->text->detected)
+    report->mta = g_strdup (a->text->detected->name);
   else
     report->mta = g_strdup ("rfc3464");
-
   for (guint i = 0; i < report->recipients->len; i++)
     {
       BkRecipient *r = g_ptr_array_index (report->recipients, i);
@@ -579,12 +577,54 @@ analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
           g_free (r->diagnostic);
           r->diagnostic = joined;
         }
-      codes (an, r);
-      bk_classify (an->scanner, an->rules, text->format, r);
+      codes (a->scanner, a->rules, r);
+      bk_classify (a->scanner, a->rules, a->text->format, r);
       bk_evidence (r->evidence, "reason %s, class %s, decided by %s", r->reason,
                    bk_bounce_class_to_string (r->klass), r->rule);
     }
-  return report;
+}
+
+/* analyze_with - the analysis of @message: the handlers in order, until
+ * one settles the report; @depth counts nested bounces */
+static BkReport *
+analyze_with (BkScanner *scanner, const BkRuleset *rules, GMimeMessage *message, guint depth)
+{
+  g_autoptr (BkParts) parts = bk_mime_collect (message);
+  g_autoptr (GHashTable) headers = bk_header_cache_new ();
+  g_autofree char *returned_headers = bk_parts_returned_headers (parts);
+  BkAnalysis a = {
+    .scanner = scanner, .rules = rules, .message = message, .parts = parts,
+    .in = { message, parts->text->str, headers, NULL, rules->prefilter, returned_headers },
+    .report = bk_report_new (), .depth = depth,
+  };
+  if (rules->prefilter && scanner->body_bits)
+    {
+      /* one pass over the text marks the rules worth matching against it */
+      bk_prefilter_scan (rules->prefilter, parts->text->str, parts->text->len, scanner->body_bits);
+      a.in.body_bits = scanner->body_bits;
+    }
+  a.report->date = bk_mime_header (GMIME_OBJECT (message), "Date");
+
+  gboolean done = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (handlers) && !done; i++)
+    done = handlers[i].run (&a) == BK_STEP_DONE;
+  if (!done)
+    {
+      if (a.report->recipients->len == 0)
+        not_a_bounce (&a);
+      else
+        finish (&a);
+    }
+  if (a.text)
+    bk_text_result_free (a.text);
+  g_clear_object (&a.orig);
+  return a.report;
+}
+
+static BkReport *
+analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
+{
+  return analyze_with (an->scanner, an->rules, message, depth);
 }
 
 /**

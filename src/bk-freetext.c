@@ -199,7 +199,7 @@ append_diag (GString *diag, const char *text)
 }
 
 static BkTextRecipient *
-add_recipient (BkTextResult *res, const char *raw)
+add_recipient (BkTextResult *res, const char *raw, const BkRule *rule)
 {
   g_autofree char *addr = bk_text_clean_address (raw);
   if (addr == NULL || strchr (addr, '@') == NULL)
@@ -212,6 +212,7 @@ add_recipient (BkTextResult *res, const char *raw)
   r = g_new0 (BkTextRecipient, 1);
   r->address = g_steal_pointer (&addr);
   r->diag = g_string_new (NULL);
+  r->rule = rule;
   g_ptr_array_add (res->recipients, r);
   return r;
 }
@@ -299,7 +300,7 @@ run_format (BkScanner *scanner, const BkFormat *fmt, const char *text, const gui
               gsize end = bk_scanner_match_end (scanner);
               g_autofree char *addr = bk_scanner_group (scanner, line + off, rule->group_addr);
               g_autofree char *diag = bk_scanner_group (scanner, line + off, rule->group_diag);
-              BkTextRecipient *r = add_recipient (res, addr);
+              BkTextRecipient *r = add_recipient (res, addr, rule);
               if (r)
                 {
                   cur = r;

@@ -231,6 +231,7 @@ G_GNUC_INTERNAL char *bk_parts_returned_headers (BkParts *parts);
 typedef struct {
   char *address;
   GString *diag;
+  const BkRule *rule;         /* the recipient line that named it first */
 } BkTextRecipient;
 
 typedef struct {
@@ -276,6 +277,33 @@ G_GNUC_INTERNAL void bk_text_result_free (BkTextResult *res);
 G_GNUC_INTERNAL BkTextRecipient *bk_text_result_find (BkTextResult *res,
                                                       const char *address);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkTextResult, bk_text_result_free)
+
+/* ---- one message's analysis (bk-analyzer.c, bk-notice.c) ---- */
+
+/* What the stages of one analysis share. The analyzer runs an ordered
+ * list of handlers over it; each either settles the report (DONE) or
+ * leaves it to the next (NEXT). */
+typedef struct {
+  BkScanner *scanner;
+  const BkRuleset *rules;
+  GMimeMessage *message;
+  BkParts *parts;
+  BkTextInput in;
+  BkTextResult *text;   /* the formats' reading; NULL before that stage */
+  GMimeObject *orig;    /* the returned message, once looked for */
+  BkReport *report;
+  guint depth;          /* bounces nested inside this one */
+} BkAnalysis;
+
+typedef enum { BK_STEP_NEXT, BK_STEP_DONE } BkStep;
+
+G_GNUC_INTERNAL GMimeObject *bk_returned_message (BkParts *parts, BkTextResult *text);
+G_GNUC_INTERNAL void bk_fill_original (BkReport *report, GMimeObject *orig);
+G_GNUC_INTERNAL BkStep bk_notice_feedback (BkAnalysis *a);
+G_GNUC_INTERNAL BkStep bk_notice_read_receipt (BkAnalysis *a);
+G_GNUC_INTERNAL BkStep bk_notice_complaint (BkAnalysis *a);
+G_GNUC_INTERNAL BkStep bk_notice_autoreply (BkAnalysis *a);
+G_GNUC_INTERNAL BkStep bk_notice_auto_submitted (BkAnalysis *a);
 
 /* ---- classification (bk-classify.c) ---- */
 
