@@ -331,6 +331,119 @@ test_check (void)
   run_clear (&r);
 }
 
+/* header_of - the header block of @msg, with its blank line: what a
+ * procmail recipe without the B flag pipes */
+static char *
+header_of (const char *msg)
+{
+  const char *end = strstr (msg, "\n\n");
+  g_assert_nonnull (end);
+  return g_strndup (msg, end + 2 - msg);
+}
+
+#define HB_HINT "pipe the whole message (procmail: ':0 HB')\n"
+
+/* check given only a header decides from the header when it shows a
+ * report, and always says on one stderr line that the body is missing */
+static void
+test_check_header_only (void)
+{
+  g_autofree char *dsn_head = header_of (dsn_msg);
+  g_autofree char *plain_head = header_of (plain_msg);
+  const char *bounce_hint = "bouncekit: standard input: no message body, only a header, which shows a bounce "
+                            "of unknown class; " HB_HINT;
+  const char *plain_hint = "bouncekit: standard input: no message body, only a header; " HB_HINT;
+
+  /* a delivery-status report: a bounce, class unknown */
+  Run r = run (dsn_head, NULL, "check", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_cmpstr (r.err, ==, bounce_hint);
+  run_clear (&r);
+  /* it passes any class list naming hard, soft or policy, not complaint */
+  r = run (dsn_head, NULL, "check", "--class", "policy", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  r = run (dsn_head, NULL, "check", "--class", "complaint", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.err, ==, bounce_hint);
+  run_clear (&r);
+  /* --print has no recipient to print */
+  r = run (dsn_head, NULL, "check", "--print", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "");
+  run_clear (&r);
+
+  /* the report type alone, whatever the sender; no blank line at the end;
+   * a file names itself */
+  g_autofree char *gds = write_tmp ("header-only.eml",
+                                    "From: reports@example.net\n"
+                                    "Subject: report\n"
+                                    "Content-Type: multipart/report; report-type=global-delivery-status;\n"
+                                    "  boundary=\"x\"\n");
+  g_autofree char *gds_hint = g_strdup_printf ("bouncekit: %s: no message body, only a header, which shows a "
+                                               "bounce of unknown class; " HB_HINT, gds);
+  r = run (NULL, NULL, "check", gds, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, gds_hint);
+  run_clear (&r);
+
+  /* a daemon sender with a failure subject, no report type */
+  static const char *const daemon_heads[] = {
+    "From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\nSubject: Undelivered Mail Returned to Sender\n\n",
+    "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+    "Subject: Delivery Status Notification (Failure)\n\n",
+    "From: postmaster@example.net\nSubject: Undeliverable: Hello list\n\n",
+    "From: MAILER-DAEMON@example.net\nSubject: failure notice\n\n",
+    "From: Mail Delivery System <Mailer-Daemon@example.net>\nSubject: [list] Returned mail: see transcript\n\n",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (daemon_heads); i++)
+    {
+      r = run (daemon_heads[i], NULL, "check", NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_cmpstr (r.err, ==, bounce_hint);
+      run_clear (&r);
+    }
+
+  /* a feedback report's header is a complaint */
+  const char *arf_head = "From: abuse@example.net\nSubject: complaint\n"
+                         "Content-Type: multipart/report; report-type=feedback-report; boundary=B\n\n";
+  r = run (arf_head, NULL, "check", "--class", "complaint", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "bouncekit: standard input: no message body, only a header, which shows a "
+                              "complaint; " HB_HINT);
+  run_clear (&r);
+  r = run (arf_head, NULL, "check", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  run_clear (&r);
+
+  /* a header that shows no report: not a bounce, but the hint still */
+  static const char *const not_heads[] = {
+    NULL,   /* plain_head */
+    "From: postmaster@example.net\nSubject: Your mailbox settings\n\n",
+    "From: alice@example.org\nSubject: Undelivered Mail Returned to Sender\n\n",
+    "From: MAILER-DAEMON@example.net\nSubject: Re: Undeliverable: lunch\n\n",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (not_heads); i++)
+    {
+      r = run (not_heads[i] ? not_heads[i] : plain_head, NULL, "check", NULL);
+      g_assert_cmpint (r.status, ==, 1);
+      g_assert_cmpstr (r.out, ==, "");
+      g_assert_cmpstr (r.err, ==, plain_hint);
+      run_clear (&r);
+    }
+
+  /* whole messages: no hint */
+  r = run (plain_msg, NULL, "check", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.err, ==, "");
+  run_clear (&r);
+  r = run (dsn_msg, NULL, "check", "--class", "complaint", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.err, ==, "");
+  run_clear (&r);
+}
+
 static void
 test_rules_check (void)
 {
@@ -560,6 +673,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/scan/formats", test_scan_formats);
   g_test_add_func ("/cli/scan/write-error", test_scan_write_error);
   g_test_add_func ("/cli/check", test_check);
+  g_test_add_func ("/cli/check/header-only", test_check_header_only);
   g_test_add_func ("/cli/rules/check", test_rules_check);
   g_test_add_func ("/cli/explain", test_explain);
   g_test_add_func ("/cli/history", test_history);

@@ -4,6 +4,14 @@
  * exit 0 if it is a bounce (of the given classes), 1 if not, 2 on any
  * error. Prints nothing unless --print is given, so procmail and Sieve
  * can branch on the status alone. Reads only the one message.
+ *
+ * A message without a body is what a procmail recipe without the B flag
+ * pipes (the header only): the verdict then rests on the header. A
+ * header that shows a bounce (a delivery-status report Content-Type, or
+ * a mailer-daemon or postmaster sender with a failure subject) is a
+ * bounce of unknown class: it passes any --class list naming hard, soft
+ * or policy; a feedback-report Content-Type is a complaint. Either way
+ * one line on stderr says the body is missing and how to pipe it.
  */
 #include "bk-cli.h"
 
@@ -41,6 +49,103 @@ parse_classes (const char *list, guint *out_mask)
   return *out_mask != 0;
 }
 
+/* The subjects of failure reports, compared case-insensitively with the
+ * start of the Subject (after a "[tag] " a list may add); only used when
+ * the header is all there is, with a daemon sender. */
+static const char *const failure_subjects[] = {
+  "Undelivered", "Undeliverable", "Returned mail", "Returned message",
+  "Delivery Status Notification (Failure)", "Delivery Status Notification (Delay)",
+  "failure notice", "Mail delivery failed", "Mail delivery failure", "Delivery failure",
+  "Delivery has failed", "Delivery failed", "Delivery Notification: Delivery has failed",
+  "Non-delivery", "Nondeliverable", "Non deliverable", "Message not delivered",
+  "Mail System Error", "Warning: could not send message",
+};
+
+/* The local parts of a daemon sender: MAILER-DAEMON, the usual author of
+ * an MTA's reports, and postmaster (RFC 5321 4.5.1). */
+static const char *const daemon_senders[] = { "mailer-daemon", "mailer_daemon", "postmaster" };
+
+/* body_is_empty - has @msg nothing after its header (blank lines aside)? */
+static gboolean
+body_is_empty (GMimeMessage *msg)
+{
+  GMimeObject *body = g_mime_message_get_mime_part (msg);
+  if (body == NULL)
+    return TRUE;
+  if (GMIME_IS_MULTIPART (body))
+    {
+      GMimeMultipart *mp = GMIME_MULTIPART (body);
+      const char *pro = g_mime_multipart_get_prologue (mp);
+      const char *epi = g_mime_multipart_get_epilogue (mp);
+      g_autofree char *text = g_strconcat (pro ? pro : "", epi ? epi : "", NULL);
+      return g_mime_multipart_get_count (mp) == 0 && *g_strstrip (text) == '\0';
+    }
+  if (!GMIME_IS_PART (body))
+    return FALSE;   /* a message/rfc822 body */
+  GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (body));
+  GMimeStream *stream = content ? g_mime_data_wrapper_get_stream (content) : NULL;
+  if (stream == NULL)
+    return TRUE;
+  gint64 len = g_mime_stream_length (stream);
+  if (len > 1024)
+    return FALSE;
+  GByteArray *bytes = g_byte_array_new ();
+  g_autoptr (GMimeStream) mem = g_mime_stream_mem_new_with_byte_array (bytes);
+  g_mime_data_wrapper_write_to_stream (content, mem);
+  for (guint i = 0; i < bytes->len; i++)
+    if (!g_ascii_isspace (bytes->data[i]))
+      return FALSE;
+  return TRUE;
+}
+
+typedef enum {
+  HEADER_SAYS_NOTHING,
+  HEADER_SAYS_BOUNCE,      /* a delivery-status report, or a daemon's failure subject */
+  HEADER_SAYS_COMPLAINT,   /* a feedback report */
+} HeaderVerdict;
+
+/* header_verdict - what the header of @msg alone shows */
+static HeaderVerdict
+header_verdict (GMimeMessage *msg)
+{
+  /* GMime keeps the Content-* fields with the body's MIME part */
+  GMimeObject *body = g_mime_message_get_mime_part (msg);
+  GMimeContentType *ct = body ? g_mime_object_get_content_type (body) : NULL;
+  const char *rt = ct ? g_mime_content_type_get_parameter (ct, "report-type") : NULL;
+  if (ct && (g_mime_content_type_is_type (ct, "message", "delivery-status")
+             || g_mime_content_type_is_type (ct, "message", "global-delivery-status")))
+    return HEADER_SAYS_BOUNCE;
+  if (ct && rt && g_mime_content_type_is_type (ct, "multipart", "report"))
+    {
+      if (g_ascii_strcasecmp (rt, "delivery-status") == 0
+          || g_ascii_strcasecmp (rt, "global-delivery-status") == 0)
+        return HEADER_SAYS_BOUNCE;
+      if (g_ascii_strcasecmp (rt, "feedback-report") == 0)
+        return HEADER_SAYS_COMPLAINT;
+    }
+  g_autofree char *from = bk_mime_header (GMIME_OBJECT (msg), "From");
+  g_autofree char *addr = bk_text_clean_address (from);
+  g_autofree char *subject = bk_mime_header (GMIME_OBJECT (msg), "Subject");
+  if (addr == NULL || subject == NULL)
+    return HEADER_SAYS_NOTHING;
+  const char *at = strchr (addr, '@');
+  gsize local = at ? (gsize) (at - addr) : strlen (addr);
+  gboolean daemon = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (daemon_senders) && !daemon; i++)
+    daemon = local == strlen (daemon_senders[i]) && g_ascii_strncasecmp (addr, daemon_senders[i], local) == 0;
+  if (!daemon)
+    return HEADER_SAYS_NOTHING;
+  const char *subj = subject;
+  if (*subj == '[' && strchr (subj, ']'))
+    subj = strchr (subj, ']') + 1;
+  while (*subj == ' ')
+    subj++;
+  for (guint i = 0; i < G_N_ELEMENTS (failure_subjects); i++)
+    if (g_ascii_strncasecmp (subj, failure_subjects[i], strlen (failure_subjects[i])) == 0)
+      return HEADER_SAYS_BOUNCE;
+  return HEADER_SAYS_NOTHING;
+}
+
 int
 bk_cmd_check (int argc, char **argv)
 {
@@ -62,7 +167,10 @@ bk_cmd_check (int argc, char **argv)
   g_autoptr (GOptionContext) ctx = g_option_context_new ("[FILE|-] - is this message a bounce?");
   g_option_context_set_description (ctx,
     "Exit status: 0 a bounce (of the --class classes); 1 not a bounce;\n"
-    "2 an error (unreadable input, bad rules, bad usage).");
+    "2 an error (unreadable input, bad rules, bad usage).\n"
+    "Given a header without a body (procmail without the B flag), one line on\n"
+    "stderr says so, and a header that shows a bounce counts as one of unknown\n"
+    "class: it passes any --class list naming hard, soft or policy.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!bk_cli_parse (ctx, &argc, &argv))
     return BK_EXIT_USAGE;
@@ -122,5 +230,19 @@ bk_cmd_check (int argc, char **argv)
     }
   if (bk_cli_finish_stdout () != BK_EXIT_OK)
     return BK_EXIT_USAGE;
+  if (body_is_empty (item->message))
+    {
+      /* a procmail recipe without the B flag pipes the header only */
+      const char *name = strcmp (item->source, "-") == 0 ? "standard input" : item->source;
+      HeaderVerdict verdict = hit ? HEADER_SAYS_NOTHING : header_verdict (item->message);
+      if (verdict == HEADER_SAYS_BOUNCE)
+        hit = (mask & ~(1u << COMPLAINT_BIT)) != 0;
+      else if (verdict == HEADER_SAYS_COMPLAINT)
+        hit = (mask & (1u << COMPLAINT_BIT)) != 0;
+      bk_cli_error ("%s: no message body, only a header%s; pipe the whole message (procmail: ':0 HB')",
+                    name, verdict == HEADER_SAYS_BOUNCE      ? ", which shows a bounce of unknown class"
+                          : verdict == HEADER_SAYS_COMPLAINT ? ", which shows a complaint"
+                                                              : "");
+    }
   return hit ? BK_EXIT_OK : BK_EXIT_FAILURE;
 }
