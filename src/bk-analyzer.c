@@ -351,6 +351,50 @@ from_text (BkReport *report, GMimeMessage *msg, GMimeObject *orig, BkTextResult 
     }
 }
 
+/* from_mentions - the addresses the report's prose names: those the
+ * returned message was sent to, else the only one named; each with its
+ * paragraph as diagnostic when it holds a code, else @diag. TRUE if any
+ * was added. */
+static gboolean
+from_mentions (BkReport *report, GMimeMessage *msg, GMimeObject *orig, BkTextResult *text,
+               const char *alltext, const char *diag, gboolean delayed)
+{
+  gsize len = strlen (alltext);
+  if (text && text->returned && g_str_has_suffix (alltext, text->returned))
+    len -= strlen (text->returned);
+  g_autoptr (GPtrArray) mentions = bk_text_mentions (alltext, len);
+  g_autoptr (GPtrArray) kept = g_ptr_array_new ();
+  for (guint i = 0; i < mentions->len; i++)
+    {
+      BkMention *m = g_ptr_array_index (mentions, i);
+      const char *why = not_a_recipient (msg, orig, m->address);
+      bk_evidence (report->evidence, "candidate %s (named in the text): %s%s", m->address,
+                   why ? "dropped, " : "considered", why ? why : "");
+      if (why == NULL)
+        g_ptr_array_add (kept, m);
+    }
+  guint added = 0;
+  for (guint i = 0; orig && i < kept->len; i++)
+    {
+      BkMention *m = g_ptr_array_index (kept, i);
+      if (!header_names (orig, "To", m->address) && !header_names (orig, "Cc", m->address))
+        continue;
+      BkRecipient *r = add_text_recipient (report, m->address,
+                                           bk_text_has_code (m->paragraph) ? m->paragraph : diag, delayed);
+      bk_evidence (r->evidence, "recipient named in the text, a recipient of the returned message");
+      added++;
+    }
+  if (added == 0 && kept->len == 1)
+    {
+      BkMention *m = g_ptr_array_index (kept, 0);
+      BkRecipient *r = add_text_recipient (report, m->address,
+                                           bk_text_has_code (m->paragraph) ? m->paragraph : diag, delayed);
+      bk_evidence (r->evidence, "recipient named in the text, the only address it names");
+      added++;
+    }
+  return added > 0;
+}
+
 /* fallback_recipients - addresses for a bounce whose report names nobody */
 static void
 fallback_recipients (BkReport *report, GMimeMessage *msg, GMimeObject *orig,
@@ -383,9 +427,13 @@ fallback_recipients (BkReport *report, GMimeMessage *msg, GMimeObject *orig,
       bk_evidence (r->evidence, "recipient from the VERP address %s", to_addr);
       return;
     }
+  if (from_mentions (report, msg, orig, text, alltext, diag, delayed))
+    return;
+  /* the last resort: the returned message went to one address only */
   g_autofree char *orig_to = orig ? bk_mime_header (orig, "To") : NULL;
+  g_autofree char *orig_cc = orig ? bk_mime_header (orig, "Cc") : NULL;
   g_autofree char *orig_addr = bk_text_clean_address (orig_to);
-  if (orig_addr && strchr (orig_addr, '@'))
+  if (orig_addr && strchr (orig_addr, '@') && !strchr (orig_to, ',') && orig_cc == NULL)
     {
       BkRecipient *r = add_text_recipient (report, orig_addr, diag, delayed);
       bk_evidence (r->evidence, "recipient from the returned message's To:");
@@ -547,7 +595,10 @@ not_a_bounce (BkAnalysis *a)
       for (guint j = 0; j < fmt->signs->len; j++)
         {
           const BkRule *s = g_ptr_array_index (fmt->signs, j);
-          if (strstr (looked->str, s->reason) == NULL)
+          gboolean listed = FALSE;
+          for (guint k = 0; k < j && !listed; k++)
+            listed = strcmp (((const BkRule *) g_ptr_array_index (fmt->signs, k))->reason, s->reason) == 0;
+          if (!listed)
             g_string_append_printf (looked, "%s%s", looked->len ? " " : "", s->reason);
         }
       bk_evidence (a->report->evidence, "format '%s' looked for: %s; found: %s; score %d of %d%s",

@@ -278,6 +278,15 @@ G_GNUC_INTERNAL BkTextRecipient *bk_text_result_find (BkTextResult *res,
                                                       const char *address);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkTextResult, bk_text_result_free)
 
+/* ---- addresses named in a report's prose (bk-mentions.c) ---- */
+
+typedef struct {
+  char *address;
+  char *paragraph;   /* one line: the text between the blank lines around it */
+} BkMention;
+
+G_GNUC_INTERNAL GPtrArray *bk_text_mentions (const char *text, gsize len);
+
 /* ---- one message's analysis (bk-analyzer.c, bk-notice.c) ---- */
 
 /* What the stages of one analysis share. The analyzer runs an ordered
