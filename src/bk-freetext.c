@@ -198,10 +198,47 @@ append_diag (GString *diag, const char *text)
   g_string_append_len (diag, text, MIN (strlen (text), BK_MAX_DIAG_BYTES - diag->len));
 }
 
+/* imcea_decode - Exchange's encapsulated address
+ * "IMCEASMTP-tom+2Ebaker+40example+2Eorg@gw.example" is tom.baker@example.org
+ * ("+XX" is the byte XX); NULL for any other address */
+static char *
+imcea_decode (const char *addr)
+{
+  if (addr == NULL || g_ascii_strncasecmp (addr, "IMCEASMTP-", 10) != 0)
+    return NULL;
+  const char *at = strrchr (addr, '@');
+  if (at == NULL)
+    return NULL;
+  GString *out = g_string_new (NULL);
+  for (const char *p = addr + 10; p < at; p++)
+    {
+      if (*p == '+' && p + 2 < at && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]))
+        {
+          g_string_append_c (out, (char) (g_ascii_xdigit_value (p[1]) * 16 + g_ascii_xdigit_value (p[2])));
+          p += 2;
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+  const char *oat = strrchr (out->str, '@');
+  if (oat == NULL || oat == out->str || oat[1] == '\0')
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
 static BkTextRecipient *
 add_recipient (BkTextResult *res, const char *raw, const BkRule *rule)
 {
   g_autofree char *addr = bk_text_clean_address (raw);
+  char *decoded = imcea_decode (addr);
+  if (decoded)
+    {
+      g_free (addr);
+      addr = decoded;
+    }
   if (addr == NULL || strchr (addr, '@') == NULL)
     return NULL;
   BkTextRecipient *r = bk_text_result_find (res, addr);
