@@ -22,7 +22,8 @@ mention_free (BkMention *m)
 static gboolean
 local_char (char c)
 {
-  return g_ascii_isalnum (c) || strchr (".!#$%&'*+/=?^_`{|}~-", c) != NULL || (guchar) c >= 0x80;
+  /* atext without '/', '=' and '?', which would swallow a URL's path */
+  return g_ascii_isalnum (c) || (c && strchr (".!#$%&'*+_`{|}~-", c) != NULL) || (guchar) c >= 0x80;
 }
 
 static gboolean
