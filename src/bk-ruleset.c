@@ -9,6 +9,8 @@
  * MATCH_INVALID_UTF and JIT-compiled; nothing is compiled later. A syntax or
  * regex error fails the whole load with "file:line: message" so a broken
  * rule is never silently skipped. Limits: BK_MAX_RULES rules, ids unique.
+ * Format lines are named FORMAT.DIRECTIVE.N (N counts that directive's
+ * lines in the stanza).
  * The ruleset owns every pcre2_code and is read-only after loading, hence
  * safe to share between threads.
  */
@@ -100,7 +102,7 @@ typedef struct {
   guint line;
   GHashTable *ids;        /* id -> "file:line" */
   BkFormat *format;       /* open format stanza, or NULL */
-  guint format_rule_n;
+  guint format_rule_n[16];  /* per directive of the open stanza: lines so far */
   pcre2_code **cached;    /* decoded from the cache, in rule order, or NULL */
   gint32 ncached;
   gint32 next_cached;
@@ -274,7 +276,7 @@ parse_top (Loader *ld, char *line, GError **error)
             }
         }
       ld->format = format_new (id, ld->file, ld->line);
-      ld->format_rule_n = 0;
+      memset (ld->format_rule_n, 0, sizeof ld->format_rule_n);
       g_ptr_array_add (ld->rules->formats, ld->format);
       return TRUE;
     }
@@ -404,42 +406,47 @@ parse_setting (Loader *ld, BkFormat *fmt, const char *word, char *line, GError *
   return TRUE;
 }
 
+/* The pattern directives of a format stanza: where each one's rules go,
+ * and whether a FIELD comes before the pattern. A rule's id is
+ * FORMAT.DIRECTIVE.N, N counting that directive's lines in the stanza
+ * from 1, so adding a line renumbers only its own directive's later
+ * lines. */
+static const struct {
+  const char *word;
+  gsize offset;       /* of the GPtrArray* in BkFormat */
+  gboolean has_field;
+} directives[] = {
+  { "match", G_STRUCT_OFFSET (BkFormat, match), TRUE },
+  { "require", G_STRUCT_OFFSET (BkFormat, require), TRUE },
+  { "sign", G_STRUCT_OFFSET (BkFormat, signs), TRUE },
+  { "delayed", G_STRUCT_OFFSET (BkFormat, delayed), TRUE },
+  { "begin", G_STRUCT_OFFSET (BkFormat, begin), FALSE },
+  { "end", G_STRUCT_OFFSET (BkFormat, end), FALSE },
+  { "recipient", G_STRUCT_OFFSET (BkFormat, recipient), FALSE },
+  { "diag", G_STRUCT_OFFSET (BkFormat, diag), FALSE },
+  { "skip", G_STRUCT_OFFSET (BkFormat, skip), FALSE },
+  { "reason", G_STRUCT_OFFSET (BkFormat, reasons), FALSE },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (directives) <= G_SIZEOF_MEMBER (Loader, format_rule_n) / sizeof (guint));
+
 static gboolean
 parse_directive (Loader *ld, char *line, GError **error)
 {
   BkFormat *fmt = ld->format;
   g_autofree char *word = next_word (&line);
-  GPtrArray *dest = NULL;
-  gboolean has_field = FALSE;
+  guint d = 0;
 
   if (fmt == NULL)
     return fail (ld, error, "indented line outside a format stanza");
   if (strcmp (word, "threshold") == 0 || strcmp (word, "paragraphs") == 0 || strcmp (word, "need") == 0)
     return parse_setting (ld, fmt, word, line, error);
-  if (strcmp (word, "match") == 0)
-    dest = fmt->match, has_field = TRUE;
-  else if (strcmp (word, "require") == 0)
-    dest = fmt->require, has_field = TRUE;
-  else if (strcmp (word, "delayed") == 0)
-    dest = fmt->delayed, has_field = TRUE;
-  else if (strcmp (word, "begin") == 0)
-    dest = fmt->begin;
-  else if (strcmp (word, "end") == 0)
-    dest = fmt->end;
-  else if (strcmp (word, "recipient") == 0)
-    dest = fmt->recipient;
-  else if (strcmp (word, "diag") == 0)
-    dest = fmt->diag;
-  else if (strcmp (word, "skip") == 0)
-    dest = fmt->skip;
-  else if (strcmp (word, "reason") == 0)
-    dest = fmt->reasons;
-  else if (strcmp (word, "sign") == 0)
-    dest = fmt->signs, has_field = TRUE;
-  else
+  while (d < G_N_ELEMENTS (directives) && strcmp (word, directives[d].word) != 0)
+    d++;
+  if (d == G_N_ELEMENTS (directives))
     return fail (ld, error, "unknown format directive '%s'", word);
+  GPtrArray *dest = G_STRUCT_MEMBER (GPtrArray *, fmt, directives[d].offset);
 
-  g_autofree char *id = g_strdup_printf ("%s.%s.%u", fmt->name, word, ++ld->format_rule_n);
+  g_autofree char *id = g_strdup_printf ("%s.%s.%u", fmt->name, word, ++ld->format_rule_n[d]);
   BkRule *rule = rule_new (ld, id);
   if (dest == fmt->reasons)
     {
@@ -457,11 +464,12 @@ parse_directive (Loader *ld, char *line, GError **error)
       rule->reason = next_word (&line);
       if (rule->reason == NULL || !parse_weight (ld, &line, &rule->weight, error))
         {
+          gboolean named = rule->reason != NULL;
           rule_free (rule);
-          return rule->reason ? FALSE : fail (ld, error, "'sign' needs NAME WEIGHT FIELD PATTERN");
+          return named ? FALSE : fail (ld, error, "'sign' needs NAME WEIGHT FIELD PATTERN");
         }
     }
-  if (has_field)
+  if (directives[d].has_field)
     {
       g_autofree char *field = next_word (&line);
       if (field == NULL)

@@ -97,6 +97,12 @@ static const ErrorCase error_cases[] = {
     { { "a.rules", "format ok\n  match subject ^x\n" },
       { "bad.rules", "# c\nformat lonely\n  recipient ^(?<addr>\\S+@\\S+)$\n" } },
     BK_RULES_ERROR_SYNTAX, "bad.rules:2: format 'lonely' has no 'match' or 'sign' line" },
+  /* a directive's ids count its own lines: the second recipient line is
+   * f.recipient.2 whatever lines come between */
+  { "duplicate-directive-id",
+    { { "bad.rules", "reason f.recipient.2 userunknown x\nformat f\n  match subject ^x\n"
+                     "  recipient ^(?<addr>a@b)$\n  skip ^y\n  recipient ^(?<addr>c@d)$\n" } },
+    BK_RULES_ERROR_DUPLICATE, "bad.rules:6: rule id 'f.recipient.2' already defined at bad.rules:1" },
   { "recipient-without-addr",
     { { "bad.rules", "format f\n  match subject ^x\n  recipient ^(\\S+@\\S+)$\n" } },
     BK_RULES_ERROR_SYNTAX, "bad.rules:3: recipient pattern needs a (?<addr>) group" },
@@ -192,7 +198,7 @@ static const RegexCase regex_cases[] = {
   { "reason", "# c\nreason bad.re userunknown ", "user (unknown", "\n", "bad.re", 2 },
   { "code", "code bad.code ", "(?<reply>5\\d\\d", "\n", "bad.code", 1 },
   { "format-recipient", "format f\n  match subject ^x\n  recipient ", "^(?<addr>\\S+)[z-a]$",
-    "\n  skip ^x$\n", "f.recipient.2", 3 },
+    "\n  skip ^x$\n", "f.recipient.1", 3 },
   { "autoreply", "autoreply bad.ar subject ", "^out of office\\", "\n", "bad.ar", 1 },
 };
 
@@ -389,7 +395,7 @@ test_load_comments (TmpFixture *fx, gconstpointer data)
   g_assert_cmpuint (f->match->len, ==, 1);
   g_assert_cmpuint (f->recipient->len, ==, 1);
   assert_rule (g_ptr_array_index (f->match, 0), "f1.match.1", "c.rules", 9, "^s$");
-  assert_rule (g_ptr_array_index (f->recipient, 0), "f1.recipient.2", "c.rules", 11, "^(?<addr>\\S+@\\S+)$");
+  assert_rule (g_ptr_array_index (f->recipient, 0), "f1.recipient.1", "c.rules", 11, "^(?<addr>\\S+@\\S+)$");
 }
 
 static void
@@ -417,7 +423,7 @@ test_load_crlf (TmpFixture *fx, gconstpointer data)
   const BkFormat *f = g_ptr_array_index (rules->formats, 0);
   g_assert_cmpuint (f->line, ==, 4);
   assert_rule (g_ptr_array_index (f->match, 0), "f.match.1", "crlf.rules", 5, "^s$");
-  assert_rule (g_ptr_array_index (f->recipient, 0), "f.recipient.2", "crlf.rules", 6, "^(?<addr>x@y)$");
+  assert_rule (g_ptr_array_index (f->recipient, 0), "f.recipient.1", "crlf.rules", 6, "^(?<addr>x@y)$");
 
   /* no CR left in the pattern: "$" matches at the end of "one" */
   BkScanner *scanner = bk_scanner_new (rules);
@@ -503,13 +509,13 @@ test_load_fields (TmpFixture *fx, gconstpointer data)
   g_assert_cmpuint (f->line, ==, 6);
   struct { GPtrArray *list; const char *id; guint line; BkField field; } dirs[] = {
     { f->match, "fmt.match.1", 7, BK_FIELD_FROM },
-    { f->require, "fmt.require.2", 8, BK_FIELD_BODY },
-    { f->delayed, "fmt.delayed.3", 9, BK_FIELD_SUBJECT },
-    { f->begin, "fmt.begin.4", 10, BK_FIELD_BODY },
-    { f->end, "fmt.end.5", 11, BK_FIELD_BODY },
-    { f->recipient, "fmt.recipient.6", 12, BK_FIELD_BODY },
-    { f->diag, "fmt.diag.7", 13, BK_FIELD_BODY },
-    { f->skip, "fmt.skip.8", 14, BK_FIELD_BODY },
+    { f->require, "fmt.require.1", 8, BK_FIELD_BODY },
+    { f->delayed, "fmt.delayed.1", 9, BK_FIELD_SUBJECT },
+    { f->begin, "fmt.begin.1", 10, BK_FIELD_BODY },
+    { f->end, "fmt.end.1", 11, BK_FIELD_BODY },
+    { f->recipient, "fmt.recipient.1", 12, BK_FIELD_BODY },
+    { f->diag, "fmt.diag.1", 13, BK_FIELD_BODY },
+    { f->skip, "fmt.skip.1", 14, BK_FIELD_BODY },
   };
   for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
     {
