@@ -10,7 +10,9 @@
  * regex error fails the whole load with "file:line: message" so a broken
  * rule is never silently skipped. Limits: BK_MAX_RULES rules, ids unique.
  * Format lines are named FORMAT.DIRECTIVE.N (N counts that directive's
- * lines in the stanza).
+ * lines in the stanza). `use NAME` makes a stanza share the layout and
+ * reason rules of an earlier one; a stanza without match or sign lines is
+ * a part, kept only for `use` and left out of rules->formats.
  * The ruleset owns every pcre2_code and is read-only after loading, hence
  * safe to share between threads.
  */
@@ -103,6 +105,7 @@ typedef struct {
   GHashTable *ids;        /* id -> "file:line" */
   BkFormat *format;       /* open format stanza, or NULL */
   guint format_rule_n[16];  /* per directive of the open stanza: lines so far */
+  GPtrArray *parts;       /* BkFormat*, owning: formats for `use` only */
   pcre2_code **cached;    /* decoded from the cache, in rule order, or NULL */
   gint32 ncached;
   gint32 next_cached;
@@ -379,15 +382,46 @@ parse_weight (Loader *ld, char **line, int *out, GError **error)
   return TRUE;
 }
 
-/* parse_setting - `threshold N` and `paragraphs`, the format's settings */
+/* use_format - `use NAME`: append the layout and reason lines of the
+ * earlier format NAME to @fmt's, at this point of its stanza. The rules
+ * are shared, not copied: they keep NAME's ids, files and lines. */
+static gboolean
+use_format (Loader *ld, BkFormat *fmt, const char *name, GError **error)
+{
+  const BkFormat *other = NULL;
+  for (guint i = 0; i < ld->rules->formats->len && other == NULL; i++)
+    {
+      const BkFormat *f = g_ptr_array_index (ld->rules->formats, i);
+      if (strcmp (f->name, name) == 0)
+        other = f;
+    }
+  if (other == fmt)
+    return fail (ld, error, "format '%s' cannot use itself", name);
+  if (other == NULL)
+    return fail (ld, error, "unknown format '%s' (a format can only use one defined before it)", name);
+  GPtrArray *const from[] = { other->begin, other->end, other->recipient, other->diag,
+                              other->skip, other->delayed, other->reasons };
+  GPtrArray *const to[] = { fmt->begin, fmt->end, fmt->recipient, fmt->diag,
+                            fmt->skip, fmt->delayed, fmt->reasons };
+  for (guint i = 0; i < G_N_ELEMENTS (from); i++)
+    for (guint j = 0; j < from[i]->len; j++)
+      g_ptr_array_add (to[i], g_ptr_array_index (from[i], j));
+  fmt->paragraphs |= other->paragraphs;
+  return TRUE;
+}
+
+/* parse_setting - the directives that are no pattern: `threshold N`,
+ * `need NAME`, `paragraphs` and `use NAME` */
 static gboolean
 parse_setting (Loader *ld, BkFormat *fmt, const char *word, char *line, GError **error)
 {
   g_strstrip (line);
-  if (strcmp (word, "need") == 0)
+  if (strcmp (word, "need") == 0 || strcmp (word, "use") == 0)
     {
       if (*line == '\0' || strpbrk (line, " \t"))
-        return fail (ld, error, "'need' takes one sign name");
+        return fail (ld, error, "'%s' takes one %s name", word, *word == 'n' ? "sign" : "format");
+      if (*word == 'u')
+        return use_format (ld, fmt, line, error);
       g_ptr_array_add (fmt->needs, g_strdup (line));
       return TRUE;
     }
@@ -438,7 +472,8 @@ parse_directive (Loader *ld, char *line, GError **error)
 
   if (fmt == NULL)
     return fail (ld, error, "indented line outside a format stanza");
-  if (strcmp (word, "threshold") == 0 || strcmp (word, "paragraphs") == 0 || strcmp (word, "need") == 0)
+  if (strcmp (word, "threshold") == 0 || strcmp (word, "paragraphs") == 0
+      || strcmp (word, "need") == 0 || strcmp (word, "use") == 0)
     return parse_setting (ld, fmt, word, line, error);
   while (d < G_N_ELEMENTS (directives) && strcmp (word, directives[d].word) != 0)
     d++;
@@ -535,6 +570,10 @@ load_data (Loader *ld, const char *bytes, gsize len, GError **error)
   return TRUE;
 }
 
+/* check_formats - what only the complete stanza shows. A format without
+ * `match` or `sign` lines is a part: never detected, it exists for other
+ * formats to `use`, so it leaves the list the engine runs (its rules stay
+ * in `all`, owned there, and in the formats that use them). */
 static gboolean
 check_formats (Loader *ld, GError **error)
 {
@@ -543,10 +582,17 @@ check_formats (Loader *ld, GError **error)
       BkFormat *fmt = g_ptr_array_index (ld->rules->formats, i);
       if (fmt->match->len == 0 && fmt->signs->len == 0)
         {
-          g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_SYNTAX,
-                       "%s:%u: format '%s' has no 'match' or 'sign' line", fmt->file,
-                       fmt->line, fmt->name);
-          return FALSE;
+          const char *what = fmt->require->len ? "require" : fmt->needs->len ? "need"
+                             : fmt->threshold ? "threshold" : NULL;
+          if (what)
+            {
+              g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_SYNTAX,
+                           "%s:%u: format '%s' has a '%s' line but no 'match' or 'sign' line",
+                           fmt->file, fmt->line, fmt->name, what);
+              return FALSE;
+            }
+          g_ptr_array_add (ld->parts, g_ptr_array_steal_index (ld->rules->formats, i--));
+          continue;
         }
       int positive = 0;
       for (guint j = 0; j < fmt->signs->len; j++)
@@ -605,7 +651,8 @@ bk_ruleset_load_buffer (const char *name, const char *data, gsize len, GError **
 {
   g_autoptr (BkRuleset) rules = ruleset_new ("(memory)");
   g_autoptr (GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  Loader ld = { .rules = rules, .file = name, .ids = ids };
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) format_free);
+  Loader ld = { .rules = rules, .file = name, .ids = ids, .parts = parts };
   if (!load_data (&ld, data, len, error) || !check_formats (&ld, error))
     return NULL;
   rules->prefilter = bk_prefilter_new (rules->all);
@@ -679,6 +726,7 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
 {
   g_autoptr (BkRuleset) rules = ruleset_new (dir);
   g_autoptr (GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) format_free);
   Loader ld = { 0 };
   guint nfiles = g_strv_length (files);
   g_auto (GStrv) contents = g_new0 (char *, nfiles + 1);
@@ -686,6 +734,7 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
 
   ld.rules = rules;
   ld.ids = ids;
+  ld.parts = parts;
   for (guint i = 0; i < nfiles; i++)
     if (!g_file_get_contents (files[i], &contents[i], &lengths[i], error))
       return NULL;

@@ -93,10 +93,40 @@ static const ErrorCase error_cases[] = {
     { { "a.rules", "format f\n  match subject ^x\n" },
       { "b.rules", "\nformat f\n  match subject ^y\n" } },
     BK_RULES_ERROR_DUPLICATE, "b.rules:2: format 'f' already defined at a.rules:1" },
-  { "format-without-match",
+  /* a format without match or sign lines is a part for `use`; what only
+   * a detected format can have is an error there */
+  { "require-without-match",
     { { "a.rules", "format ok\n  match subject ^x\n" },
-      { "bad.rules", "# c\nformat lonely\n  recipient ^(?<addr>\\S+@\\S+)$\n" } },
-    BK_RULES_ERROR_SYNTAX, "bad.rules:2: format 'lonely' has no 'match' or 'sign' line" },
+      { "bad.rules", "# c\nformat lonely\n  recipient ^(?<addr>\\S+@\\S+)$\n  require body ^x\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:2: format 'lonely' has a 'require' line but no 'match' or 'sign' line" },
+  { "threshold-without-sign",
+    { { "bad.rules", "format lonely\n  threshold 2\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:1: format 'lonely' has a 'threshold' line but no 'match' or 'sign' line" },
+  { "use-unknown",
+    { { "bad.rules", "format f\n  match subject ^x\n  use nosuch\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:3: unknown format 'nosuch' (a format can only use one defined before it)" },
+  { "use-later-in-file",
+    { { "bad.rules", "format f\n  use g\n  match subject ^x\nformat g\n  recipient ^(?<addr>\\S+@\\S+)$\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:2: unknown format 'g' (a format can only use one defined before it)" },
+  { "use-later-file",
+    { { "a.rules", "# a\nformat f\n  match subject ^x\n  use g\n" },
+      { "b.rules", "format g\n  recipient ^(?<addr>\\S+@\\S+)$\n" } },
+    BK_RULES_ERROR_SYNTAX, "a.rules:4: unknown format 'g' (a format can only use one defined before it)" },
+  { "use-itself",
+    { { "bad.rules", "format f\n  match subject ^x\n  use f\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:3: format 'f' cannot use itself" },
+  { "use-without-name",
+    { { "bad.rules", "format f\n  match subject ^x\n  use\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:3: 'use' takes one format name" },
+  { "use-two-names",
+    { { "a.rules", "format g\n  skip ^x\nformat h\n  skip ^y\nformat f\n  match subject ^x\n  use g h\n" } },
+    BK_RULES_ERROR_SYNTAX, "a.rules:7: 'use' takes one format name" },
+  { "need-two-names",
+    { { "bad.rules", "format f\n  sign a 1 from ^x\n  need a b\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:3: 'need' takes one sign name" },
+  { "use-outside-format",
+    { { "bad.rules", "  use g\n" } },
+    BK_RULES_ERROR_SYNTAX, "bad.rules:1: indented line outside a format stanza" },
   /* a directive's ids count its own lines: the second recipient line is
    * f.recipient.2 whatever lines come between */
   { "duplicate-directive-id",
@@ -566,6 +596,140 @@ test_ref_unref (TmpFixture *fx, gconstpointer data)
   bk_ruleset_unref (NULL);
 }
 
+/* id_at - the id of rule @i of @list, or "" */
+static const char *
+id_at (GPtrArray *list, guint i)
+{
+  return i < list->len ? ((const BkRule *) g_ptr_array_index (list, i))->id : "";
+}
+
+/* scan_text - run the formats of @rules over a message, as the analyzer does */
+static BkTextResult *
+scan_text (BkRuleset *rules, const char *raw)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMimeMessage) msg = bk_message_parse_bytes (raw, strlen (raw), &error);
+  g_assert_no_error (error);
+  g_autoptr (BkParts) parts = bk_mime_collect (msg);
+  g_autoptr (GHashTable) headers = bk_header_cache_new ();
+  BkTextInput in = { msg, parts->text->str, headers, NULL, NULL, NULL };
+  BkScanner *scanner = bk_scanner_new (rules);
+  BkTextResult *res = bk_freetext_scan (scanner, rules, &in);
+  bk_scanner_free (scanner);
+  return res;
+}
+
+/* `use NAME` shares NAME's layout and reason lines at the point of the
+ * `use` line; match, require and sign lines stay each format's own. A
+ * format without match or sign lines is a part: never detected, not in
+ * the list the engine runs. Ids count each directive's lines. */
+static void
+test_load_use (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+
+  write_file (fx->dir, "10-parts.rules",
+              "format layout\n"                                             /* 1 */
+              "  begin ^--- failed:$\n"                                     /* 2 */
+              "  recipient ^  (?<addr>\\S+@\\S+)$\n"                        /* 3 */
+              "  skip ^  \\(generated\\)$\n"                                /* 4 */
+              "  delayed subject ^later\n"                                  /* 5 */
+              "  recipient ^  <(?<addr>\\S+@\\S+)>$\n"                      /* 6 */
+              "  paragraphs\n"                                              /* 7 */
+              "format filtered-reason\n"                                    /* 8 */
+              "  reason filtered no such user\n");                          /* 9 */
+  write_file (fx->dir, "20-f.rules",
+              "format f\n"                                                  /* 1 */
+              "  match subject ^f$\n"                                       /* 2 */
+              "  use filtered-reason\n"                                     /* 3 */
+              "  recipient ^to: (?<addr>\\S+@\\S+)$\n"                      /* 4 */
+              "  use layout\n"                                              /* 5 */
+              "  recipient ^cc: (?<addr>\\S+@\\S+)$\n"                      /* 6 */
+              "  end ^--- end$\n"                                           /* 7 */
+              "  reason userunknown no such user\n"                         /* 8 */
+              "format g\n"                                                  /* 9 */
+              "  use f\n"                                                   /* 10 */
+              "  match subject ^g$\n"                                       /* 11 */
+              "  sign bounce 1 body ^--- failed:$\n"                        /* 12 */
+              "  sign bounce 1 body ^--- end$\n");                          /* 13 */
+  g_autoptr (BkRuleset) rules = bk_ruleset_load_dir (fx->dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rules);
+  if (rules == NULL)
+    return;
+  /* every line is compiled once, whoever uses it */
+  g_assert_cmpuint (bk_ruleset_count (rules), ==, 14);
+  g_assert_cmpuint (bk_ruleset_count_formats (rules), ==, 2);
+  const BkFormat *f = g_ptr_array_index (rules->formats, 0);
+  const BkFormat *g = g_ptr_array_index (rules->formats, 1);
+  g_assert_cmpstr (f->name, ==, "f");
+  g_assert_cmpstr (g->name, ==, "g");
+
+  g_assert_cmpuint (f->match->len, ==, 1);
+  g_assert_cmpstr (id_at (f->match, 0), ==, "f.match.1");
+  g_assert_cmpuint (f->recipient->len, ==, 4);
+  g_assert_cmpstr (id_at (f->recipient, 0), ==, "f.recipient.1");
+  g_assert_cmpstr (id_at (f->recipient, 1), ==, "layout.recipient.1");
+  g_assert_cmpstr (id_at (f->recipient, 2), ==, "layout.recipient.2");
+  g_assert_cmpstr (id_at (f->recipient, 3), ==, "f.recipient.2");
+  g_assert_cmpuint (f->begin->len, ==, 1);
+  g_assert_cmpstr (id_at (f->begin, 0), ==, "layout.begin.1");
+  g_assert_cmpuint (f->end->len, ==, 1);
+  g_assert_cmpstr (id_at (f->end, 0), ==, "f.end.1");
+  g_assert_cmpuint (f->skip->len, ==, 1);
+  g_assert_cmpuint (f->delayed->len, ==, 1);
+  g_assert_cmpstr (id_at (f->delayed, 0), ==, "layout.delayed.1");
+  g_assert_true (f->paragraphs);
+  /* the used reason comes first: its `use` line is first */
+  g_assert_cmpuint (f->reasons->len, ==, 2);
+  g_assert_cmpstr (id_at (f->reasons, 0), ==, "filtered-reason.reason.1");
+  g_assert_cmpstr (id_at (f->reasons, 1), ==, "f.reason.1");
+  const BkRule *shared = f->recipient->len > 1 ? g_ptr_array_index (f->recipient, 1) : NULL;
+  g_assert_nonnull (shared);
+  if (shared)
+    {
+      g_assert_cmpstr (shared->file, ==, "10-parts.rules");
+      g_assert_cmpuint (shared->line, ==, 3);
+    }
+
+  /* g has f's lines, f's among them what f took from the parts, and
+   * none of f's match lines */
+  g_assert_cmpuint (g->match->len, ==, 1);
+  g_assert_cmpstr (id_at (g->match, 0), ==, "g.match.1");
+  g_assert_cmpuint (g->signs->len, ==, 2);
+  g_assert_cmpstr (id_at (g->signs, 0), ==, "g.sign.1");
+  g_assert_cmpstr (id_at (g->signs, 1), ==, "g.sign.2");
+  g_assert_cmpuint (g->recipient->len, ==, 4);
+  for (guint i = 0; i < g->recipient->len && i < f->recipient->len; i++)
+    g_assert_true (g_ptr_array_index (g->recipient, i) == g_ptr_array_index (f->recipient, i));
+  g_assert_cmpuint (g->reasons->len, ==, 2);
+  g_assert_true (g->paragraphs);
+
+  /* at run time: f reads with the part's lines; the parts detect nothing */
+  g_autoptr (BkTextResult) res = scan_text (rules,
+    "From: postmaster@example.org\nSubject: f\n\n"
+    "preamble\n--- failed:\n  a@example.org\n  (generated)\n  550 no such user\n\n  footer\n"
+    "to: b@example.org\n--- end\n  c@example.org\n");
+  g_assert_nonnull (res->format);
+  if (res->format)
+    g_assert_cmpstr (res->format->name, ==, "f");
+  g_assert_cmpuint (res->recipients->len, ==, 2);
+  if (res->recipients->len == 2)
+    {
+      const BkTextRecipient *a = g_ptr_array_index (res->recipients, 0);
+      const BkTextRecipient *b = g_ptr_array_index (res->recipients, 1);
+      g_assert_cmpstr (a->address, ==, "a@example.org");
+      /* skip and paragraphs came with the layout */
+      g_assert_cmpstr (a->diag->str, ==, "550 no such user");
+      g_assert_cmpstr (b->address, ==, "b@example.org");
+    }
+  g_autoptr (BkTextResult) none = scan_text (rules,
+    "From: postmaster@example.org\nSubject: other\n\n--- failed:\n  a@example.org\n");
+  g_assert_null (none->detected);
+  g_assert_cmpuint (none->recipients->len, ==, 0);
+}
+
 /* bk_ruleset_load_files takes the files in the order given */
 static void
 test_load_files_order (TmpFixture *fx, gconstpointer data)
@@ -670,6 +834,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   /* a failed check fails its test and the others still run */
   g_test_set_nonfatal_assertions ();
+  bk_init ();
 
   for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
     {
@@ -693,6 +858,7 @@ main (int argc, char **argv)
   g_test_add ("/ruleset/load-dir/comments", TmpFixture, NULL, tmp_set_up, test_load_comments, tmp_tear_down);
   g_test_add ("/ruleset/load-dir/crlf", TmpFixture, NULL, tmp_set_up, test_load_crlf, tmp_tear_down);
   g_test_add ("/ruleset/load-dir/fields", TmpFixture, NULL, tmp_set_up, test_load_fields, tmp_tear_down);
+  g_test_add ("/ruleset/load-dir/use", TmpFixture, NULL, tmp_set_up, test_load_use, tmp_tear_down);
   g_test_add ("/ruleset/load-files/order", TmpFixture, NULL, tmp_set_up, test_load_files_order, tmp_tear_down);
   g_test_add ("/ruleset/ref/unref", TmpFixture, NULL, tmp_set_up, test_ref_unref, tmp_tear_down);
   g_test_add_func ("/ruleset/load-dir/test-data", test_load_test_data);
