@@ -289,10 +289,14 @@ header_names (GMimeObject *obj, const char *name, const char *address)
   return FALSE;
 }
 
-/* not_a_recipient - why @address cannot be the failed recipient, or NULL */
+/* not_a_recipient - why @address cannot be the failed recipient, or NULL;
+ * *by_header tells that it is only one of the senders' or the bounce's
+ * own header addresses, which may still be the failed one when no other
+ * candidate remains (someone who mailed themselves) */
 static const char *
-not_a_recipient (GMimeMessage *msg, GMimeObject *orig, const char *address)
+not_a_recipient (GMimeMessage *msg, GMimeObject *orig, const char *address, gboolean *by_header)
 {
+  *by_header = FALSE;
   const char *at = strrchr (address, '@');
   g_autofree char *local = g_ascii_strdown (address, at ? at - address : -1);
   if (strcmp (local, "mailer-daemon") == 0 || strcmp (local, "mailer_daemon") == 0)
@@ -302,12 +306,14 @@ not_a_recipient (GMimeMessage *msg, GMimeObject *orig, const char *address)
       || g_str_has_suffix (local, "-request") || g_str_has_prefix (local, "owner-")
       || strstr (local, "-bounces+") != NULL)
     return "a list's own address";
+  *by_header = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (own_headers); i++)
     if (header_names (GMIME_OBJECT (msg), own_headers[i], address))
       return "an address of the bounce's own header";
   for (guint i = 0; i < G_N_ELEMENTS (returned_own_headers); i++)
     if (header_names (orig, returned_own_headers[i], address))
-      return "an address of the returned message's sender";
+      return "the returned message's sender";
+  *by_header = FALSE;
   return NULL;
 }
 
@@ -319,11 +325,12 @@ from_text (BkReport *report, GMimeMessage *msg, GMimeObject *orig, BkTextResult 
   gboolean generic = text->format->signs->len > 0;
   guint n = text->recipients->len;
   g_autofree const char **why = g_new0 (const char *, n + 1);
+  g_autofree gboolean *by_header = g_new0 (gboolean, n + 1);
   gboolean any_kept = FALSE;
   for (guint i = 0; i < n; i++)
     {
       BkTextRecipient *tr = g_ptr_array_index (text->recipients, i);
-      why[i] = generic ? not_a_recipient (msg, orig, tr->address) : NULL;
+      why[i] = generic ? not_a_recipient (msg, orig, tr->address, &by_header[i]) : NULL;
       any_kept |= why[i] == NULL;
     }
   for (guint i = 0; i < n; i++)
@@ -332,7 +339,7 @@ from_text (BkReport *report, GMimeMessage *msg, GMimeObject *orig, BkTextResult 
       const char *source = tr->rule ? tr->rule->id : text->format->name;
       /* a header address is dropped in favour of another candidate
        * only: someone who mailed themselves still bounces */
-      if (why[i] && (any_kept || !g_str_has_prefix (why[i], "an address of")))
+      if (why[i] && (any_kept || !by_header[i]))
         {
           bk_evidence (report->evidence, "candidate %s (%s): dropped, %s", tr->address, source, why[i]);
           continue;
@@ -367,32 +374,34 @@ from_mentions (BkReport *report, GMimeMessage *msg, GMimeObject *orig, BkTextRes
   for (guint i = 0; i < mentions->len; i++)
     {
       BkMention *m = g_ptr_array_index (mentions, i);
-      const char *why = not_a_recipient (msg, orig, m->address);
+      gboolean by_header;
+      const char *why = not_a_recipient (msg, orig, m->address, &by_header);
       bk_evidence (report->evidence, "candidate %s (named in the text): %s%s", m->address,
                    why ? "dropped, " : "considered", why ? why : "");
       if (why == NULL)
         g_ptr_array_add (kept, m);
     }
-  guint added = 0;
+  g_autoptr (GPtrArray) chosen = g_ptr_array_new ();
   for (guint i = 0; orig && i < kept->len; i++)
     {
       BkMention *m = g_ptr_array_index (kept, i);
-      if (!header_names (orig, "To", m->address) && !header_names (orig, "Cc", m->address))
-        continue;
-      BkRecipient *r = add_text_recipient (report, m->address,
-                                           bk_text_has_code (m->paragraph) ? m->paragraph : diag, delayed);
-      bk_evidence (r->evidence, "recipient named in the text, a recipient of the returned message");
-      added++;
+      if (header_names (orig, "To", m->address) || header_names (orig, "Cc", m->address))
+        g_ptr_array_add (chosen, m);
     }
-  if (added == 0 && kept->len == 1)
+  const char *basis = "a recipient of the returned message";
+  if (chosen->len == 0 && kept->len == 1)
     {
-      BkMention *m = g_ptr_array_index (kept, 0);
+      g_ptr_array_add (chosen, g_ptr_array_index (kept, 0));
+      basis = "the only address it names";
+    }
+  for (guint i = 0; i < chosen->len; i++)
+    {
+      BkMention *m = g_ptr_array_index (chosen, i);
       BkRecipient *r = add_text_recipient (report, m->address,
                                            bk_text_has_code (m->paragraph) ? m->paragraph : diag, delayed);
-      bk_evidence (r->evidence, "recipient named in the text, the only address it names");
-      added++;
+      bk_evidence (r->evidence, "recipient named in the text, %s", basis);
     }
-  return added > 0;
+  return chosen->len > 0;
 }
 
 /* fallback_recipients - addresses for a bounce whose report names nobody */

@@ -129,27 +129,22 @@ any_line_match (BkScanner *scanner, GPtrArray *rules, const char *line, gsize le
 }
 
 /* bk_format_score - the sum of the weights of @fmt's signs that match,
- * each sign NAME counted once (its first matching line); @seen, if not
- * NULL, receives the matching signs */
+ * each sign NAME counted once (its first matching line); @seen receives
+ * the matching signs */
 int
 bk_format_score (BkScanner *scanner, const BkFormat *fmt, const BkTextInput *in, GPtrArray *seen)
 {
   int score = 0;
-  const BkRule *hits[64];
-  guint nhits = 0;
   for (guint i = 0; i < fmt->signs->len; i++)
     {
       const BkRule *sign = g_ptr_array_index (fmt->signs, i);
       gboolean counted = FALSE;
-      for (guint j = 0; j < nhits && !counted; j++)
-        counted = strcmp (hits[j]->reason, sign->reason) == 0;
+      for (guint j = 0; j < seen->len && !counted; j++)
+        counted = strcmp (((const BkRule *) g_ptr_array_index (seen, j))->reason, sign->reason) == 0;
       if (counted || !bk_field_match (scanner, sign, in))
         continue;
       score += sign->weight;
-      if (nhits < G_N_ELEMENTS (hits))
-        hits[nhits++] = sign;
-      if (seen)
-        g_ptr_array_add (seen, (gpointer) sign);
+      g_ptr_array_add (seen, (gpointer) sign);
     }
   return score;
 }

@@ -46,7 +46,8 @@ scan (GenericFixture *fx, const char *raw, int *score)
   g_autofree char *returned = bk_parts_returned_headers (parts);
   BkTextInput in = { msg, parts->text->str, headers, NULL, NULL, returned };
   const BkFormat *fmt = g_ptr_array_index (fx->rules->formats, 0);
-  *score = bk_format_score (fx->scanner, fmt, &in, NULL);
+  g_autoptr (GPtrArray) seen = g_ptr_array_new ();
+  *score = bk_format_score (fx->scanner, fmt, &in, seen);
   return bk_freetext_scan (fx->scanner, fx->rules, &in);
 }
 
