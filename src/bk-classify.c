@@ -255,14 +255,35 @@ smtp_command (BkScanner *scanner, const BkRuleset *rules, const char *diag, cons
 /* Text that names a dead mailbox is not proof of one when the status says
  * something else and the refusal did not answer RCPT: a filter that
  * rejects after DATA, or a "mailbox disabled" system, words it the same
- * way. The status subjects where that holds, for a userunknown text:
- * X.2.0 (other mailbox status) and X.3.0 (other mail system status). */
+ * way. That holds for a userunknown text
+ * - refused after DATA: a server that knows its mailboxes refuses an
+ *   unknown one at RCPT, so a refusal of the content is a filter's, unless
+ *   the status itself says X.1.1;
+ * - with status X.2.0 (other mailbox status) or X.3.0 (other mail system
+ *   status), at any command but RCPT. */
 static gboolean
 unknown_user_is_filter (const char *status, const char *command)
 {
-  if (status == NULL || g_strcmp0 (command, "rcpt") == 0)
+  if (g_strcmp0 (command, "rcpt") == 0)
+    return FALSE;
+  if (g_strcmp0 (command, "data") == 0)
+    return status == NULL || strcmp (status + 1, ".1.1") != 0;
+  if (status == NULL)
     return FALSE;
   return strcmp (status + 1, ".2.0") == 0 || strcmp (status + 1, ".3.0") == 0;
+}
+
+/* mentions_bad_mailbox_status - TRUE when @text holds an X.1.1 status:
+ * then a command named elsewhere in the text (a pipelined transcript
+ * shows the RCPT refusal after DATA) is no sign of a filter */
+static gboolean
+mentions_bad_mailbox_status (const char *text)
+{
+  for (const char *p = strstr (text, ".1.1"); p; p = strstr (p + 1, ".1.1"))
+    if (p > text && (p[-1] == '4' || p[-1] == '5') && (p - 1 == text || (!g_ascii_isalnum (p[-2]) && p[-2] != '.'))
+        && !g_ascii_isdigit (p[4]) && p[4] != '.')
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -277,11 +298,14 @@ decide (BkRecipient *rcpt, const char *reason, char *rule)
 /**
  * bk_classify:
  * @rcpt: a recipient with action, status, reply_code and diagnostic set
+ * @context: (nullable): the bounce's text, where it speaks of this
+ *   recipient alone: read for the SMTP command when the diagnostic names none
  *
  * Sets rcpt->reason, rcpt->klass and rcpt->rule.
  */
 void
-bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format, BkRecipient *rcpt)
+bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format, BkRecipient *rcpt,
+             const char *context)
 {
   gboolean from_text = FALSE;
   const char *action = rcpt->action;
@@ -307,6 +331,7 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
               bits = scanner->diag_bits;
             }
           /* the decoding format's own reason rules come first */
+          const BkRule *decided_by = NULL;
           guint nformat = format ? format->reasons->len : 0;
           for (guint i = 0; i < nformat + rules->reasons->len; i++)
             {
@@ -315,6 +340,7 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
               if (bk_may_match (rule, bits) && bk_scanner_match (scanner, rule, rcpt->diagnostic, len))
                 {
                   decide (rcpt, rule->reason, g_strdup_printf ("reason:%s", rule->id));
+                  decided_by = rule;
                   from_text = TRUE;
                   break;
                 }
@@ -327,7 +353,14 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
           const char *command = smtp_command (scanner, rules, rcpt->diagnostic, bits);
           if (command)
             bk_evidence (rcpt->evidence, "the failure answered SMTP %s", command);
-          if (g_strcmp0 (rcpt->reason, "userunknown") == 0 && unknown_user_is_filter (rcpt->status, command))
+          else if (context && !mentions_bad_mailbox_status (context)
+                   && (command = smtp_command (scanner, rules, context, NULL)))
+            bk_evidence (rcpt->evidence, "the bounce says the failure answered SMTP %s", command);
+          /* a provider's own words for a dead account (45- files) know
+           * at which command that provider refuses one */
+          gboolean provider_words = decided_by && g_str_has_prefix (decided_by->file, "45-");
+          if (g_strcmp0 (rcpt->reason, "userunknown") == 0 && !provider_words
+              && unknown_user_is_filter (rcpt->status, command))
             {
               bk_evidence (rcpt->evidence, "user-unknown wording with status %s, not at RCPT: filtered", rcpt->status);
               decide (rcpt, "filtered", g_strdup_printf ("%s+status:%s", rcpt->rule, rcpt->status));

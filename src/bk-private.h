@@ -319,7 +319,8 @@ G_GNUC_INTERNAL BkStep bk_notice_auto_submitted (BkAnalysis *a);
 G_GNUC_INTERNAL void bk_classify (BkScanner *scanner,
                                   const BkRuleset *rules,
                                   const BkFormat *format,
-                                  BkRecipient *rcpt);
+                                  BkRecipient *rcpt,
+                                  const char *context);
 G_GNUC_INTERNAL BkBounceClass bk_reason_class (const char *reason);
 G_GNUC_INTERNAL const char *bk_reason_intern (const char *reason);
 G_GNUC_INTERNAL const char *bk_status_reason (const char *status);

@@ -286,7 +286,7 @@ test_classify (ClassifyFixture *fx, gconstpointer data)
   r->rule = g_strdup (c->preset_rule);
   r->klass = (BkBounceClass) 99;
 
-  bk_classify (fx->scanner, fx->rules, NULL, r);
+  bk_classify (fx->scanner, fx->rules, NULL, r, NULL);
 
   g_assert_cmpstr (r->reason, ==, c->reason);
   g_assert_cmpint (r->klass, ==, c->klass);
@@ -364,12 +364,12 @@ test_classify_twice (ClassifyFixture *fx, gconstpointer data)
 
   r->action = g_strdup ("failed");
   r->status = g_strdup ("5.2.2");
-  bk_classify (fx->scanner, fx->rules, NULL, r);
+  bk_classify (fx->scanner, fx->rules, NULL, r, NULL);
   g_assert_cmpstr (r->reason, ==, "mailboxfull");
   g_assert_cmpstr (r->rule, ==, "status:5.2.2");
 
   r->diagnostic = g_strdup ("550 no such user");
-  bk_classify (fx->scanner, fx->rules, NULL, r);
+  bk_classify (fx->scanner, fx->rules, NULL, r, NULL);
   g_assert_cmpstr (r->reason, ==, "userunknown");
   g_assert_cmpint (r->klass, ==, BK_BOUNCE_CLASS_HARD);
   g_assert_cmpstr (r->rule, ==, "reason:userunknown.no-such-user");
