@@ -362,8 +362,18 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
           if (g_strcmp0 (rcpt->reason, "userunknown") == 0 && !provider_words
               && unknown_user_is_filter (rcpt->status, command))
             {
-              bk_evidence (rcpt->evidence, "user-unknown wording with status %s, not at RCPT: filtered", rcpt->status);
-              decide (rcpt, "filtered", g_strdup_printf ("%s+status:%s", rcpt->rule, rcpt->status));
+              if (g_strcmp0 (command, "data") == 0)
+                {
+                  bk_evidence (rcpt->evidence, "user-unknown wording refused after DATA%s%s: filtered",
+                               rcpt->status ? " with status " : "", rcpt->status ? rcpt->status : "");
+                  decide (rcpt, "filtered", g_strdup_printf ("%s+command:data", rcpt->rule));
+                }
+              else
+                {
+                  bk_evidence (rcpt->evidence, "user-unknown wording with status %s, not at RCPT: filtered",
+                               rcpt->status);
+                  decide (rcpt, "filtered", g_strdup_printf ("%s+status:%s", rcpt->rule, rcpt->status));
+                }
             }
         }
       const char *r;

@@ -249,8 +249,8 @@ static const ClassifyCase classify_cases[] = {
   /* user-unknown wording under X.2.0 / X.3.0 not at RCPT is a filter */
   { "unknown-user-after-data-filtered", "failed", "5.2.0", "550",
     "550 5.2.0 no such user (after end of data)", NULL, NULL,
-    "filtered", POLICY, "reason:userunknown.no-such-user+status:5.2.0", NULL,
-    { "the failure answered SMTP data", "user-unknown wording with status 5.2.0, not at RCPT: filtered" } },
+    "filtered", POLICY, "reason:userunknown.no-such-user+command:data", NULL,
+    { "the failure answered SMTP data", "user-unknown wording refused after DATA with status 5.2.0: filtered" } },
   { "unknown-user-no-command-filtered", "failed", "5.3.0", NULL, "no such user", NULL, NULL,
     "filtered", POLICY, "reason:userunknown.no-such-user+status:5.3.0", NULL,
     { "user-unknown wording with status 5.3.0, not at RCPT: filtered" } },
@@ -262,9 +262,14 @@ static const ClassifyCase classify_cases[] = {
     "550 5.1.1 no such user (after end of data)", NULL, NULL,
     "userunknown", HARD, "reason:userunknown.no-such-user", NULL,
     { "the failure answered SMTP data" } },
-  { "unknown-user-no-status-kept", "failed", NULL, "550", "550 no such user (after end of data)", NULL, NULL,
+  /* a server refuses an unknown mailbox at RCPT: the same words after
+   * DATA are a filter's, unless the status says X.1.1 (the case above) */
+  { "unknown-user-no-status-after-data-filtered", "failed", NULL, "550", "550 no such user (after end of data)", NULL, NULL,
+    "filtered", POLICY, "reason:userunknown.no-such-user+command:data", "5.0.910",
+    { "the failure answered SMTP data", "user-unknown wording refused after DATA: filtered" } },
+  { "unknown-user-after-rcpt-kept", "failed", NULL, "550", "550 no such user (after RCPT TO)", NULL, NULL,
     "userunknown", HARD, "reason:userunknown.no-such-user", "5.0.911",
-    { "the failure answered SMTP data" } },
+    { "the failure answered SMTP rcpt" } },
   { "other-reason-after-data-kept", "failed", "5.2.0", NULL, "over quota (after end of data)", NULL, NULL,
     "mailboxfull", SOFT, "reason:mailboxfull.over-quota", NULL,
     { "the failure answered SMTP data" } },
