@@ -660,6 +660,7 @@ static const struct {
   { "complaint", bk_notice_complaint },
   { "auto-reply", bk_notice_autoreply },
   { "formats", handle_formats },
+  { "JSON event notice", bk_notice_json },
   { "delivery status", handle_dsn },
   { "format recipients", handle_text },
   { "auto-submitted", bk_notice_auto_submitted },
@@ -709,7 +710,12 @@ finish (BkAnalysis *a)
 {
   BkReport *report = a->report;
   if (a->text->format)
-    report->mta = g_strdup (a->text->format->name);
+    {
+      g_free (report->mta);
+      report->mta = g_strdup (a->text->format->name);
+    }
+  else if (report->mta)
+    ;   /* a notice reader named it */
   else if (a->text->detected)
     report->mta = g_strdup (a->text->detected->name);
   else

@@ -313,6 +313,7 @@ G_GNUC_INTERNAL BkStep bk_notice_read_receipt (BkAnalysis *a);
 G_GNUC_INTERNAL BkStep bk_notice_complaint (BkAnalysis *a);
 G_GNUC_INTERNAL BkStep bk_notice_autoreply (BkAnalysis *a);
 G_GNUC_INTERNAL BkStep bk_notice_auto_submitted (BkAnalysis *a);
+G_GNUC_INTERNAL BkStep bk_notice_json (BkAnalysis *a);
 
 /* ---- classification (bk-classify.c) ---- */
 
