@@ -731,8 +731,12 @@ finish (BkAnalysis *a)
         }
       codes (a->scanner, a->rules, r);
       /* the text of a one-recipient bounce is all about that recipient */
-      bk_classify (a->scanner, a->rules, a->text->format, r,
-                   report->recipients->len == 1 ? a->parts->text->str : NULL);
+      const BkFormat *known = a->text->format ? a->text->format : a->text->detected;
+      BkClassifyContext ctx = {
+        .text = report->recipients->len == 1 ? a->parts->text->str : NULL,
+        .unknown_layout = known == NULL || strcmp (known->name, "generic") == 0,
+      };
+      bk_classify (a->scanner, a->rules, a->text->format, r, &ctx);
       bk_evidence (r->evidence, "reason %s, class %s, decided by %s", r->reason,
                    bk_bounce_class_to_string (r->klass), r->rule);
     }

@@ -298,14 +298,13 @@ decide (BkRecipient *rcpt, const char *reason, char *rule)
 /**
  * bk_classify:
  * @rcpt: a recipient with action, status, reply_code and diagnostic set
- * @context: (nullable): the bounce's text, where it speaks of this
- *   recipient alone: read for the SMTP command when the diagnostic names none
+ * @ctx: (nullable): what the bounce says beyond the recipient's fields
  *
  * Sets rcpt->reason, rcpt->klass and rcpt->rule.
  */
 void
 bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format, BkRecipient *rcpt,
-             const char *context)
+             const BkClassifyContext *ctx)
 {
   gboolean from_text = FALSE;
   const char *action = rcpt->action;
@@ -353,14 +352,23 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
           const char *command = smtp_command (scanner, rules, rcpt->diagnostic, bits);
           if (command)
             bk_evidence (rcpt->evidence, "the failure answered SMTP %s", command);
-          else if (context && !mentions_bad_mailbox_status (context)
-                   && (command = smtp_command (scanner, rules, context, NULL)))
+          else if (ctx && ctx->text && !mentions_bad_mailbox_status (ctx->text)
+                   && (command = smtp_command (scanner, rules, ctx->text, NULL)))
             bk_evidence (rcpt->evidence, "the bounce says the failure answered SMTP %s", command);
-          /* a provider's own words for a dead account (45- files) know
-           * at which command that provider refuses one */
-          gboolean provider_words = decided_by && g_str_has_prefix (decided_by->file, "45-");
-          if (g_strcmp0 (rcpt->reason, "userunknown") == 0 && !provider_words
-              && unknown_user_is_filter (rcpt->status, command))
+          /* the filter guesses below are for the shared wording any MTA
+           * relays (50-reasons.rules); a provider's or a format's own words
+           * for a dead account know at which command that system refuses one */
+          gboolean provider_words = decided_by && !g_str_has_prefix (decided_by->file, "50-");
+          if (g_strcmp0 (rcpt->reason, "userunknown") == 0 && !provider_words && ctx && ctx->unknown_layout
+              && (rcpt->status == NULL || is_generic_status (rcpt->status)) && command == NULL
+              && strstr (rcpt->diagnostic, "<<<") == NULL)
+            {
+              bk_evidence (rcpt->evidence, "user-unknown wording in a layout no format knows, without a specific "
+                           "status or the refused command: filtered");
+              decide (rcpt, "filtered", g_strdup_printf ("%s+layout:unknown", rcpt->rule));
+            }
+          else if (g_strcmp0 (rcpt->reason, "userunknown") == 0 && !provider_words
+                   && unknown_user_is_filter (rcpt->status, command))
             {
               if (g_strcmp0 (command, "data") == 0)
                 {

@@ -317,11 +317,19 @@ G_GNUC_INTERNAL BkStep bk_notice_json (BkAnalysis *a);
 
 /* ---- classification (bk-classify.c) ---- */
 
+/* What the bounce says beyond one recipient's fields */
+typedef struct {
+  const char *text;        /* the text of a one-recipient bounce, read for
+                              the refused SMTP command; NULL otherwise */
+  gboolean unknown_layout; /* a text-only bounce that only the generic
+                              reader could read */
+} BkClassifyContext;
+
 G_GNUC_INTERNAL void bk_classify (BkScanner *scanner,
                                   const BkRuleset *rules,
                                   const BkFormat *format,
                                   BkRecipient *rcpt,
-                                  const char *context);
+                                  const BkClassifyContext *ctx);
 G_GNUC_INTERNAL BkBounceClass bk_reason_class (const char *reason);
 G_GNUC_INTERNAL const char *bk_reason_intern (const char *reason);
 G_GNUC_INTERNAL const char *bk_status_reason (const char *status);

@@ -2,7 +2,7 @@
 /*
  * Unit tests for bk-classify: the RFC 3463 status table, the reason to
  * class table, and bk_classify's order of evidence on recipients built by
- * hand, with the reason rules of tests/data/reasons.rules.
+ * hand, with the reason rules of tests/data/50-reasons.rules.
  */
 #include "bk-private.h"
 
@@ -129,13 +129,14 @@ classify_set_up (ClassifyFixture *fx, gconstpointer data)
   (void) data;
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", NULL);
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "reasons.rules", NULL);
-  char *files[] = { path, NULL };
+  g_autofree char *provider = g_test_build_filename (G_TEST_DIST, "data", "49-provider.rules", NULL);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "50-reasons.rules", NULL);
+  char *files[] = { provider, path, NULL };
 
   fx->rules = bk_ruleset_load_files (dir, files, &error);
   g_assert_no_error (error);
   g_assert_nonnull (fx->rules);
-  g_assert_cmpuint (fx->rules->reasons->len, ==, 5);
+  g_assert_cmpuint (fx->rules->reasons->len, ==, 6);
   g_assert_cmpuint (fx->rules->commands->len, ==, 2);
   fx->scanner = bk_scanner_new (fx->rules);
 }
@@ -380,6 +381,63 @@ test_classify_twice (ClassifyFixture *fx, gconstpointer data)
   g_assert_cmpstr (r->rule, ==, "reason:userunknown.no-such-user");
 }
 
+/* ---- bk_classify with what the bounce says beyond the recipient ---- */
+
+typedef struct {
+  const char *name;
+  const char *status;
+  const char *diagnostic;
+  const char *text;          /* ctx.text */
+  gboolean unknown_layout;   /* ctx.unknown_layout */
+  const char *reason;
+  const char *rule;
+} ContextCase;
+
+static const ContextCase context_cases[] = {
+  /* the reference's reading: user-unknown words alone, from a layout no
+   * format knows, may be a filter's answer */
+  { "unknown-layout-no-status", NULL, "550 no such user", NULL, TRUE,
+    "filtered", "reason:userunknown.no-such-user+layout:unknown" },
+  { "unknown-layout-generic-status", "5.0.0", "550 no such user", NULL, TRUE,
+    "filtered", "reason:userunknown.no-such-user+layout:unknown" },
+  { "unknown-layout-x11-status", "5.1.1", "550 no such user", NULL, TRUE,
+    "userunknown", "reason:userunknown.no-such-user" },
+  { "unknown-layout-at-rcpt", NULL, "550 no such user (after RCPT TO)", NULL, TRUE,
+    "userunknown", "reason:userunknown.no-such-user" },
+  { "unknown-layout-transcript", NULL, "<<< 550 no such user", NULL, TRUE,
+    "userunknown", "reason:userunknown.no-such-user" },
+  { "unknown-layout-own-directory", NULL, "user is not listed in the directory", NULL, TRUE,
+    "userunknown", "reason:userunknown.directory-miss" },
+  { "known-layout", NULL, "550 no such user", NULL, FALSE,
+    "userunknown", "reason:userunknown.no-such-user" },
+  /* the command named elsewhere in a one-recipient bounce */
+  { "text-after-data", NULL, "550 no such user", "Transcript:\n550 no such user (after end of data)\n", FALSE,
+    "filtered", "reason:userunknown.no-such-user+command:data" },
+  { "text-after-data-with-x11", NULL, "550 no such user",
+    "550 5.1.1 no such user\n554 no valid recipients (after end of data)\n", FALSE,
+    "userunknown", "reason:userunknown.no-such-user" },
+  { "provider-after-data", NULL, "not listed in the directory (after end of data)", NULL, FALSE,
+    "userunknown", "reason:userunknown.directory-miss" },
+};
+
+static void
+test_classify_context (ClassifyFixture *fx, gconstpointer data)
+{
+  const ContextCase *c = data;
+  g_autoptr (BkReport) report = bk_report_new ();
+  BkRecipient *r = bk_report_add_recipient (report);
+  r->action = g_strdup ("failed");
+  r->status = g_strdup (c->status);
+  r->diagnostic = g_strdup (c->diagnostic);
+  BkClassifyContext ctx = { .text = c->text, .unknown_layout = c->unknown_layout };
+
+  bk_classify (fx->scanner, fx->rules, NULL, r, &ctx);
+
+  g_assert_cmpstr (r->reason, ==, c->reason);
+  g_assert_cmpstr (r->rule, ==, c->rule);
+  g_assert_cmpint (r->klass, ==, bk_reason_class (c->reason));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -412,6 +470,12 @@ main (int argc, char **argv)
     }
   g_test_add ("/classify/classify/twice", ClassifyFixture, NULL, classify_set_up,
               test_classify_twice, classify_tear_down);
+  for (guint i = 0; i < G_N_ELEMENTS (context_cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/classify/context/", context_cases[i].name, NULL);
+      g_test_add (path, ClassifyFixture, &context_cases[i], classify_set_up, test_classify_context,
+                  classify_tear_down);
+    }
 
   return g_test_run ();
 }

@@ -765,7 +765,7 @@ test_load_test_data (void)
   if (rules == NULL)
     return;
   g_assert_cmpuint (rules->codes->len, ==, 6);
-  g_assert_cmpuint (rules->reasons->len, ==, 5);
+  g_assert_cmpuint (rules->reasons->len, ==, 6);
   g_assert_cmpuint (rules->commands->len, ==, 2);
   g_assert_cmpuint (rules->formats->len, ==, 3);
   g_assert_cmpstr (bk_ruleset_get_dir (rules), ==, dir);
