@@ -731,7 +731,9 @@ finish (BkAnalysis *a)
         }
       codes (a->scanner, a->rules, r);
       /* the text of a one-recipient bounce is all about that recipient */
-      const BkFormat *known = a->text->format ? a->text->format : a->text->detected;
+      /* a layout is known when a format read its recipients; one that
+       * only recognised the message knows its sender, not this layout */
+      const BkFormat *known = a->text->format;
       BkClassifyContext ctx = {
         .text = report->recipients->len == 1 ? a->parts->text->str : NULL,
         .unknown_layout = known == NULL || strcmp (known->name, "generic") == 0,
