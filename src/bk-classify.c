@@ -273,19 +273,6 @@ unknown_user_is_filter (const char *status, const char *command)
   return strcmp (status + 1, ".2.0") == 0 || strcmp (status + 1, ".3.0") == 0;
 }
 
-/* mentions_bad_mailbox_status - TRUE when @text holds an X.1.1 status:
- * then a command named elsewhere in the text (a pipelined transcript
- * shows the RCPT refusal after DATA) is no sign of a filter */
-static gboolean
-mentions_bad_mailbox_status (const char *text)
-{
-  for (const char *p = strstr (text, ".1.1"); p; p = strstr (p + 1, ".1.1"))
-    if (p > text && (p[-1] == '4' || p[-1] == '5') && (p - 1 == text || (!g_ascii_isalnum (p[-2]) && p[-2] != '.'))
-        && !g_ascii_isdigit (p[4]) && p[4] != '.')
-      return TRUE;
-  return FALSE;
-}
-
 static void
 decide (BkRecipient *rcpt, const char *reason, char *rule)
 {
@@ -352,8 +339,7 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
           const char *command = smtp_command (scanner, rules, rcpt->diagnostic, bits);
           if (command)
             bk_evidence (rcpt->evidence, "the failure answered SMTP %s", command);
-          else if (ctx && ctx->text && !mentions_bad_mailbox_status (ctx->text)
-                   && (command = smtp_command (scanner, rules, ctx->text, NULL)))
+          else if (ctx && ctx->text && (command = smtp_command (scanner, rules, ctx->text, NULL)))
             bk_evidence (rcpt->evidence, "the bounce says the failure answered SMTP %s", command);
           /* the filter guesses below are for the shared wording any MTA
            * relays (50-reasons.rules); a provider's or a format's own words

@@ -413,7 +413,7 @@ static const ContextCase context_cases[] = {
   /* the command named elsewhere in a one-recipient bounce */
   { "text-after-data", NULL, "550 no such user", "Transcript:\n550 no such user (after end of data)\n", FALSE,
     "filtered", "reason:userunknown.no-such-user+command:data" },
-  { "text-after-data-with-x11", NULL, "550 no such user",
+  { "text-after-data-with-x11", "5.1.1", "550 5.1.1 no such user",
     "550 5.1.1 no such user\n554 no valid recipients (after end of data)\n", FALSE,
     "userunknown", "reason:userunknown.no-such-user" },
   { "provider-after-data", NULL, "not listed in the directory (after end of data)", NULL, FALSE,
