@@ -592,6 +592,10 @@ handle_dsn (BkAnalysis *a)
     {
       a->report->kind = BK_REPORT_KIND_DSN;
       from_dsn (a->report, dsn, text);
+      a->extensions = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < dsn->recipients->len; i++)
+        g_ptr_array_add (a->extensions,
+                         g_strdup (((BkDsnRecipient *) g_ptr_array_index (dsn->recipients, i))->extensions));
       repair_dsn_recipients (a->report, text, a->parts->text->str);
       bk_evidence (a->report->evidence, "delivery-status part with %u recipient(s)", dsn->recipients->len);
     }
@@ -737,6 +741,7 @@ finish (BkAnalysis *a)
       BkClassifyContext ctx = {
         .text = report->recipients->len == 1 ? a->parts->text->str : NULL,
         .unknown_layout = known == NULL || strcmp (known->name, "generic") == 0,
+        .extensions = a->extensions && i < a->extensions->len ? g_ptr_array_index (a->extensions, i) : NULL,
       };
       bk_classify (a->scanner, a->rules, a->text->format, r, &ctx);
       bk_evidence (r->evidence, "reason %s, class %s, decided by %s", r->reason,
@@ -777,6 +782,7 @@ analyze_with (BkScanner *scanner, const BkRuleset *rules, GMimeMessage *message,
     }
   if (a.text)
     bk_text_result_free (a.text);
+  g_clear_pointer (&a.extensions, g_ptr_array_unref);
   g_clear_object (&a.orig);
   return a.report;
 }

@@ -273,6 +273,25 @@ unknown_user_is_filter (const char *status, const char *command)
   return strcmp (status + 1, ".2.0") == 0 || strcmp (status + 1, ".3.0") == 0;
 }
 
+/* first_reason - the first reason rule that matches @text: the decoding
+ * format's own rules first, then the ruleset's; @bits from the
+ * prefilter, or NULL to try every rule */
+static const BkRule *
+first_reason (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format, const char *text,
+              const guint64 *bits)
+{
+  gsize len = strlen (text);
+  guint nformat = format ? format->reasons->len : 0;
+  for (guint i = 0; i < nformat + rules->reasons->len; i++)
+    {
+      const BkRule *rule = i < nformat ? g_ptr_array_index (format->reasons, i)
+                                       : g_ptr_array_index (rules->reasons, i - nformat);
+      if (bk_may_match (rule, bits) && bk_scanner_match (scanner, rule, text, len))
+        return rule;
+    }
+  return NULL;
+}
+
 static void
 decide (BkRecipient *rcpt, const char *reason, char *rule)
 {
@@ -317,19 +336,11 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
               bits = scanner->diag_bits;
             }
           /* the decoding format's own reason rules come first */
-          const BkRule *decided_by = NULL;
-          guint nformat = format ? format->reasons->len : 0;
-          for (guint i = 0; i < nformat + rules->reasons->len; i++)
+          const BkRule *decided_by = first_reason (scanner, rules, format, rcpt->diagnostic, bits);
+          if (decided_by)
             {
-              const BkRule *rule = i < nformat ? g_ptr_array_index (format->reasons, i)
-                                               : g_ptr_array_index (rules->reasons, i - nformat);
-              if (bk_may_match (rule, bits) && bk_scanner_match (scanner, rule, rcpt->diagnostic, len))
-                {
-                  decide (rcpt, rule->reason, g_strdup_printf ("reason:%s", rule->id));
-                  decided_by = rule;
-                  from_text = TRUE;
-                  break;
-                }
+              decide (rcpt, decided_by->reason, g_strdup_printf ("reason:%s", decided_by->id));
+              from_text = TRUE;
             }
           /* an explicit bad-mailbox status outranks a filter guess made from
            * unknown-user wording (lhost-mxlogic-01 vs -03) */
@@ -368,6 +379,19 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
                                rcpt->status);
                   decide (rcpt, "filtered", g_strdup_printf ("%s+status:%s", rcpt->rule, rcpt->status));
                 }
+            }
+        }
+      /* the reporting MTA's own classification in its X- fields
+       * (X-PowerMTA-BounceCategory: bad-mailbox), when the words decide
+       * nothing */
+      if (rcpt->reason == NULL && ctx && ctx->extensions)
+        {
+          const BkRule *rule = first_reason (scanner, rules, NULL, ctx->extensions, NULL);
+          if (rule)
+            {
+              bk_evidence (rcpt->evidence, "the DSN's own fields say %s", rule->reason);
+              decide (rcpt, rule->reason, g_strdup_printf ("reason:%s+dsn-field", rule->id));
+              from_text = TRUE;
             }
         }
       const char *r;

@@ -30,6 +30,7 @@ dsn_recipient_free (BkDsnRecipient *r)
   g_free (r->diagnostic);
   g_free (r->last_attempt_date);
   g_free (r->will_retry_until);
+  g_free (r->extensions);
   g_free (r);
 }
 
@@ -41,6 +42,7 @@ bk_dsn_free (BkDsn *dsn)
   g_free (dsn->reporting_mta);
   g_free (dsn->arrival_date);
   g_free (dsn->original_envelope_id);
+  g_string_free (dsn->extensions, TRUE);
   g_ptr_array_unref (dsn->recipients);
   g_free (dsn);
 }
@@ -190,10 +192,23 @@ names_recipient (GPtrArray *group)
          || bk_fields_get (group, "X-Actual-Recipient");
 }
 
+/* add_extension - append an X- field to @dest as a "Name: value" line */
+static void
+add_extension (GString *dest, const BkField822 *f)
+{
+  if (g_ascii_strncasecmp (f->name, "X-", 2) != 0 || dest->len > BK_MAX_DIAG_BYTES)
+    return;
+  g_autofree char *value = bk_text_one_line (f->value, 256);
+  g_string_append_printf (dest, "%s%s: %s", dest->len ? "\n" : "", f->name, value ? value : "");
+}
+
 static void
 take_message_fields (BkDsn *dsn, GPtrArray *group)
 {
   const char *v;
+  if (!names_recipient (group))
+    for (guint i = 0; i < group->len; i++)
+      add_extension (dsn->extensions, g_ptr_array_index (group, i));
   if (!dsn->reporting_mta && (v = bk_fields_get (group, "Reporting-MTA")))
     dsn->reporting_mta = mta_name (v);
   if (!dsn->arrival_date && (v = bk_fields_get (group, "Arrival-Date")))
@@ -208,10 +223,12 @@ add_recipient (BkDsn *dsn, GPtrArray *group, guint from, guint to)
 {
   BkDsnRecipient *r = g_new0 (BkDsnRecipient, 1);
   g_autofree char *status_comment = NULL;
+  g_autoptr (GString) extensions = g_string_new (dsn->extensions->str);
   for (guint i = from; i < to; i++)
     {
       BkField822 *f = g_ptr_array_index (group, i);
       const char *n = f->name;
+      add_extension (extensions, f);
 #define IS(x) (g_ascii_strcasecmp (n, x) == 0)
       if (IS ("Final-Recipient") && !r->final_recipient)
         r->final_recipient = bk_dsn_address (f->value);
@@ -246,6 +263,8 @@ add_recipient (BkDsn *dsn, GPtrArray *group, guint from, guint to)
     }
   if (r->final_recipient == NULL && r->original_recipient)
     r->final_recipient = g_strdup (r->original_recipient);
+  if (extensions->len)
+    r->extensions = g_string_free (g_steal_pointer (&extensions), FALSE);
   /* without a Diagnostic-Code, a Status comment is the only explanation */
   if (r->diagnostic == NULL && status_comment)
     r->diagnostic = bk_text_one_line (status_comment, BK_MAX_DIAG_BYTES);
@@ -271,6 +290,7 @@ BkDsn *
 bk_dsn_parse (const char *text)
 {
   BkDsn *dsn = g_new0 (BkDsn, 1);
+  dsn->extensions = g_string_new (NULL);
   dsn->recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) dsn_recipient_free);
   if (text == NULL)
     return dsn;

@@ -192,12 +192,15 @@ typedef struct {
   char *diagnostic;
   char *last_attempt_date;
   char *will_retry_until;
+  char *extensions;      /* the X- fields of the recipient and of the
+                            message, "Name: value" lines; NULL when none */
 } BkDsnRecipient;
 
 typedef struct {
   char *reporting_mta;
   char *arrival_date;
   char *original_envelope_id;
+  GString *extensions;     /* the per-message X- fields */
   GPtrArray *recipients;   /* BkDsnRecipient* */
 } BkDsn;
 
@@ -301,6 +304,8 @@ typedef struct {
   BkTextResult *text;   /* the formats' reading; NULL before that stage */
   GMimeObject *orig;    /* the returned message, once looked for */
   BkReport *report;
+  GPtrArray *extensions; /* char*, the DSN's X- fields of each report
+                            recipient, by index; NULL without a DSN */
   guint depth;          /* bounces nested inside this one */
 } BkAnalysis;
 
@@ -323,6 +328,10 @@ typedef struct {
                               the refused SMTP command; NULL otherwise */
   gboolean unknown_layout; /* a text-only bounce that only the generic
                               reader could read */
+  const char *extensions;  /* the DSN's X- fields for this recipient
+                              (X-PowerMTA-BounceCategory, ...), read by
+                              the reason rules when the diagnostic
+                              decides nothing */
 } BkClassifyContext;
 
 G_GNUC_INTERNAL void bk_classify (BkScanner *scanner,
