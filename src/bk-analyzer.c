@@ -196,7 +196,11 @@ add_text_recipient (BkReport *report, const char *address, const char *diag, gbo
 static void
 from_dsn (BkReport *report, BkDsn *dsn, BkTextResult *text)
 {
-  report->reporting_mta = g_strdup (dsn->reporting_mta);
+  if (dsn->reporting_mta)
+    {
+      g_free (report->reporting_mta);
+      report->reporting_mta = g_strdup (dsn->reporting_mta);
+    }
   for (guint i = 0; i < dsn->recipients->len; i++)
     {
       BkDsnRecipient *d = g_ptr_array_index (dsn->recipients, i);
@@ -601,6 +605,7 @@ handle_dsn (BkAnalysis *a)
     }
   else if (dsn->reporting_mta)
     {
+      g_free (a->report->reporting_mta);
       a->report->reporting_mta = g_strdup (dsn->reporting_mta);
       bk_evidence (a->report->evidence, "delivery-status part without recipient fields");
     }
