@@ -397,6 +397,10 @@ not_a_recipient (GMimeMessage *msg, GMimeObject *orig, const char *address, gboo
       || strstr (local, "-bounces+") != NULL)
     return "a list's own address";
   *by_header = TRUE;
+  /* a report's "contact postmaster@..." line; mail to a postmaster can
+   * fail too, so only while another candidate remains */
+  if (strcmp (local, "postmaster") == 0)
+    return "the mail system's postmaster";
   for (guint i = 0; i < G_N_ELEMENTS (own_headers); i++)
     if (header_names (GMIME_OBJECT (msg), own_headers[i], address))
       return "an address of the bounce's own header";
