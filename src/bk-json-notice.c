@@ -48,6 +48,14 @@ static const char *const words_keys[] = {
   "bounce_description", "response", "message", "description",
 };
 
+/* keys that only a mail event carries: a parcel or build notice with an
+ * "event" and an "email" has none of them */
+static const char *const mail_keys[] = {
+  "mail", "bounce", "complaint", "delivery", "bounceType", "smtp-id", "sg_message_id", "MessageID",
+  "message-id", "messageId", "delivery-status", "diagnosticCode", "smtpResponse", "bounce_class",
+  "raw_reason", "msg",
+};
+
 static EventKind
 event_kind (const char *value)
 {
@@ -226,6 +234,23 @@ recipients (BkReport *report, EventKind kind, JsonObject *event, JsonObject *det
     }
 }
 
+/* is_mail_event - does the notice speak of mail: a key of mail events in
+ * the event or its detail, or a recipient with a status or an SMTP reply */
+static gboolean
+is_mail_event (BkReport *report, JsonObject *event, JsonObject *detail)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (mail_keys); i++)
+    if (json_object_has_member (event, mail_keys[i]) || (detail && json_object_has_member (detail, mail_keys[i])))
+      return TRUE;
+  for (guint i = 0; i < report->recipients->len; i++)
+    {
+      BkRecipient *r = g_ptr_array_index (report->recipients, i);
+      if (r->status || r->reply_code || (r->diagnostic && bk_text_has_code (r->diagnostic)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* bk_notice_json - a JSON event notice. Complaints settle the report
  * (reason feedback); failures, delays and deliveries leave their
  * recipients to be classified like any other. */
@@ -251,6 +276,8 @@ bk_notice_json (BkAnalysis *a)
   for (guint i = 0; i < G_N_ELEMENTS (detail_keys) && detail == NULL; i++)
     detail = object_member (event, detail_keys[i]);
   recipients (a->report, kind, event, detail);
+  if (a->report->recipients->len && !is_mail_event (a->report, event, detail))
+    g_ptr_array_set_size (a->report->recipients, 0);
   if (a->report->recipients->len == 0)
     return BK_STEP_NEXT;
   const char *reporting = string_member (detail, "reportingMTA");
