@@ -350,7 +350,10 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
           const char *command = smtp_command (scanner, rules, rcpt->diagnostic, bits);
           if (command)
             bk_evidence (rcpt->evidence, "the failure answered SMTP %s", command);
-          else if (ctx && ctx->text && (command = smtp_command (scanner, rules, ctx->text, NULL)))
+          /* the whole text is read only where the command decides: for
+           * user-unknown words */
+          else if (ctx && ctx->text && g_strcmp0 (rcpt->reason, "userunknown") == 0
+                   && (command = smtp_command (scanner, rules, ctx->text, NULL)))
             bk_evidence (rcpt->evidence, "the bounce says the failure answered SMTP %s", command);
           /* the filter guesses below are for the shared wording any MTA
            * relays (50-reasons.rules); a provider's or a format's own words
