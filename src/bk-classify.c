@@ -301,6 +301,51 @@ decide (BkRecipient *rcpt, const char *reason, char *rule)
   rcpt->rule = rule;
 }
 
+/* filter_or_mailbox - settle user-unknown wording against a filter's:
+ * an X.1.1 status makes a format's filter guess userunknown; the refused
+ * command (from the diagnostic, else from the text of a one-recipient
+ * bounce) and the layout make the shared wording of 50-reasons.rules
+ * filtered (see unknown_user_is_filter and README "User unknown, or a
+ * filter?"). A provider's or a format's own words for a dead account know
+ * at which command that system refuses one, and are left alone. */
+static void
+filter_or_mailbox (BkScanner *scanner, const BkRuleset *rules, BkRecipient *rcpt, const BkRule *decided_by,
+                   const guint64 *bits, const BkClassifyContext *ctx)
+{
+  /* an explicit bad-mailbox status outranks a filter guess made from
+   * unknown-user wording */
+  if (g_strcmp0 (rcpt->reason, "filtered") == 0 && rcpt->status && strcmp (rcpt->status + 1, ".1.1") == 0)
+    decide (rcpt, "userunknown", g_strdup_printf ("status:%s", rcpt->status));
+  const char *command = smtp_command (scanner, rules, rcpt->diagnostic, bits);
+  if (command)
+    bk_evidence (rcpt->evidence, "the failure answered SMTP %s", command);
+  gboolean unknown_user = g_strcmp0 (rcpt->reason, "userunknown") == 0;
+  /* the whole text is read only where the command decides */
+  if (!command && unknown_user && ctx && ctx->text
+      && (command = smtp_command (scanner, rules, ctx->text, NULL)))
+    bk_evidence (rcpt->evidence, "the bounce says the failure answered SMTP %s", command);
+  if (!unknown_user || (decided_by && !g_str_has_prefix (decided_by->file, "50-")))
+    return;
+  if (ctx && ctx->unknown_layout && (rcpt->status == NULL || is_generic_status (rcpt->status))
+      && command == NULL && strstr (rcpt->diagnostic, "<<<") == NULL)
+    {
+      bk_evidence (rcpt->evidence, "user-unknown wording in a layout no format knows, without a specific "
+                   "status or the refused command: filtered");
+      decide (rcpt, "filtered", g_strdup_printf ("%s+layout:unknown", rcpt->rule));
+    }
+  else if (unknown_user_is_filter (rcpt->status, command) && g_strcmp0 (command, "data") == 0)
+    {
+      bk_evidence (rcpt->evidence, "user-unknown wording refused after DATA%s%s: filtered",
+                   rcpt->status ? " with status " : "", rcpt->status ? rcpt->status : "");
+      decide (rcpt, "filtered", g_strdup_printf ("%s+command:data", rcpt->rule));
+    }
+  else if (unknown_user_is_filter (rcpt->status, command))
+    {
+      bk_evidence (rcpt->evidence, "user-unknown wording with status %s, not at RCPT: filtered", rcpt->status);
+      decide (rcpt, "filtered", g_strdup_printf ("%s+status:%s", rcpt->rule, rcpt->status));
+    }
+}
+
 /**
  * bk_classify:
  * @rcpt: a recipient with action, status, reply_code and diagnostic set
@@ -342,47 +387,7 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
               decide (rcpt, decided_by->reason, g_strdup_printf ("reason:%s", decided_by->id));
               from_text = TRUE;
             }
-          /* an explicit bad-mailbox status outranks a filter guess made from
-           * unknown-user wording (lhost-mxlogic-01 vs -03) */
-          if (g_strcmp0 (rcpt->reason, "filtered") == 0 && rcpt->status
-              && strcmp (rcpt->status + 1, ".1.1") == 0)
-            decide (rcpt, "userunknown", g_strdup_printf ("status:%s", rcpt->status));
-          const char *command = smtp_command (scanner, rules, rcpt->diagnostic, bits);
-          if (command)
-            bk_evidence (rcpt->evidence, "the failure answered SMTP %s", command);
-          /* the whole text is read only where the command decides: for
-           * user-unknown words */
-          else if (ctx && ctx->text && g_strcmp0 (rcpt->reason, "userunknown") == 0
-                   && (command = smtp_command (scanner, rules, ctx->text, NULL)))
-            bk_evidence (rcpt->evidence, "the bounce says the failure answered SMTP %s", command);
-          /* the filter guesses below are for the shared wording any MTA
-           * relays (50-reasons.rules); a provider's or a format's own words
-           * for a dead account know at which command that system refuses one */
-          gboolean provider_words = decided_by && !g_str_has_prefix (decided_by->file, "50-");
-          if (g_strcmp0 (rcpt->reason, "userunknown") == 0 && !provider_words && ctx && ctx->unknown_layout
-              && (rcpt->status == NULL || is_generic_status (rcpt->status)) && command == NULL
-              && strstr (rcpt->diagnostic, "<<<") == NULL)
-            {
-              bk_evidence (rcpt->evidence, "user-unknown wording in a layout no format knows, without a specific "
-                           "status or the refused command: filtered");
-              decide (rcpt, "filtered", g_strdup_printf ("%s+layout:unknown", rcpt->rule));
-            }
-          else if (g_strcmp0 (rcpt->reason, "userunknown") == 0 && !provider_words
-                   && unknown_user_is_filter (rcpt->status, command))
-            {
-              if (g_strcmp0 (command, "data") == 0)
-                {
-                  bk_evidence (rcpt->evidence, "user-unknown wording refused after DATA%s%s: filtered",
-                               rcpt->status ? " with status " : "", rcpt->status ? rcpt->status : "");
-                  decide (rcpt, "filtered", g_strdup_printf ("%s+command:data", rcpt->rule));
-                }
-              else
-                {
-                  bk_evidence (rcpt->evidence, "user-unknown wording with status %s, not at RCPT: filtered",
-                               rcpt->status);
-                  decide (rcpt, "filtered", g_strdup_printf ("%s+status:%s", rcpt->rule, rcpt->status));
-                }
-            }
+          filter_or_mailbox (scanner, rules, rcpt, decided_by, bits, ctx);
         }
       /* the reporting MTA's own classification in its X- fields
        * (X-PowerMTA-BounceCategory: bad-mailbox), when the words decide
