@@ -1,141 +1,237 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bk-history - the list-hygiene database (SQLite).
+ * bk-history - the list-hygiene database: what it records, and what it
+ * answers. The engine is chosen by the target: a path is an SQLite file
+ * (bk-history-sqlite.c), a postgresql:// or postgres:// URI or a libpq
+ * keyword string (host=… dbname=…) is a PostgreSQL database
+ * (bk-history-pg.c), for several mail hosts recording into one history.
+ * The SQL below is the one both engines run.
  *
  * One row per (message, recipient) event, keyed by the bounce's identity
  * (its Message-ID, else a SHA-256 of the whole message) and the address:
- * ingesting the same input twice adds nothing. Writes happen inside the
- * caller's transaction (bk_history_begin/commit), so an interrupted run
- * leaves the database as it was before the batch. The schema is versioned
- * with PRAGMA user_version; a newer schema is refused, not rewritten.
+ * recording the same bounce twice, from one host or two, adds it once
+ * (INSERT … ON CONFLICT DO NOTHING). Writes happen inside the caller's
+ * transaction (bk_history_begin/commit), so an interrupted run leaves the
+ * database as it was before the batch. The schema is versioned; a newer
+ * schema is refused, not rewritten.
+ *
  * Suppression rules (DESIGN, list hygiene): since the address's last reset
  * (a later delivery, or `forgive`), any hard bounce or any complaint
  * suppresses; soft bounces suppress when at least N fall in the window and
  * spread over at least D days. Delivered/vacation events are kept as
  * evidence of a live address.
+ *
+ * Every error names the database (bk_history_display_name: a password is
+ * never shown).
  */
-#include "bk-private.h"
+#include "bk-history-private.h"
 
-#include <sqlite3.h>
 #include <string.h>
 
-#define BK_HISTORY_SCHEMA 1
+static const char insert_sql[] =
+  "INSERT INTO events (message_key, address, domain, class, reason, status, reply_code,"
+  " action, feedback_type, diagnostic, event_time, source)"
+  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING";
 
-struct _BkHistory {
-  sqlite3 *db;
-  sqlite3_stmt *insert;
-};
+static const char forgive_sql[] =
+  "INSERT INTO forgiven (address, forgiven_time) VALUES ($1, $2)"
+  " ON CONFLICT (address) DO UPDATE SET forgiven_time = excluded.forgiven_time";
 
-static const char schema_sql[] =
-  "CREATE TABLE IF NOT EXISTS events ("
-  "  id INTEGER PRIMARY KEY,"
-  "  message_key TEXT NOT NULL,"
-  "  address TEXT NOT NULL COLLATE NOCASE,"
-  "  domain TEXT COLLATE NOCASE,"
-  "  class TEXT NOT NULL,"
-  "  reason TEXT,"
-  "  status TEXT,"
-  "  reply_code TEXT,"
-  "  action TEXT,"
-  "  feedback_type TEXT,"
-  "  diagnostic TEXT,"
-  "  event_time INTEGER NOT NULL,"
-  "  source TEXT,"
-  "  UNIQUE (message_key, address));"
-  "CREATE INDEX IF NOT EXISTS events_address ON events (address, event_time);"
-  "CREATE TABLE IF NOT EXISTS forgiven ("
-  "  address TEXT PRIMARY KEY COLLATE NOCASE,"
-  "  forgiven_time INTEGER NOT NULL);";
+/* Per address, counts of the events after its reset point: the later of
+ * its last delivery and its last `forgive`. Soft and policy counts only
+ * within the window ($2); $1 is now, $3 is 1 when policy bounces count
+ * toward the soft threshold. The latest reason breaks ties of time by
+ * the message key, not by the order of recording, so hosts recording in
+ * any order get the same answer. */
+static const char suppress_sql[] =
+  "WITH delivered AS ("
+  "  SELECT address, MAX(CASE WHEN reason = 'delivered' THEN event_time ELSE 0 END) AS t"
+  "  FROM events GROUP BY address),"
+  " reset AS ("
+  "  SELECT d.address AS address, CASE WHEN f.forgiven_time IS NOT NULL AND f.forgiven_time > d.t"
+  "    THEN f.forgiven_time ELSE d.t END AS since"
+  "  FROM delivered d LEFT JOIN forgiven f ON f.address = d.address),"
+  " live AS ("
+  "  SELECT e.* FROM events e JOIN reset r ON r.address = e.address"
+  "  WHERE e.event_time > r.since AND e.event_time <= $1 AND e.class <> 'none')"
+  " SELECT address,"
+  "  SUM(CASE WHEN class = 'hard' THEN 1 ELSE 0 END),"
+  "  SUM(CASE WHEN class = 'soft' AND event_time >= $2 THEN 1 ELSE 0 END),"
+  "  SUM(CASE WHEN class = 'policy' AND event_time >= $2 THEN 1 ELSE 0 END),"
+  "  SUM(CASE WHEN class = 'complaint' THEN 1 ELSE 0 END),"
+  "  MIN(CASE WHEN (class = 'soft' OR ($3 = 1 AND class = 'policy')) AND event_time >= $2"
+  "      THEN event_time END),"
+  "  MAX(CASE WHEN (class = 'soft' OR ($3 = 1 AND class = 'policy')) AND event_time >= $2"
+  "      THEN event_time END),"
+  "  (SELECT l.reason FROM live l WHERE l.address = live.address"
+  "     ORDER BY l.event_time DESC, l.message_key DESC LIMIT 1),"
+  "  MAX(event_time)"
+  " FROM live GROUP BY address";
 
-static gboolean
-db_error (BkHistory *h, GError **error, const char *what)
+static const char count_sql[] = "SELECT COUNT(*) FROM events";
+static const char by_domain_sql[] = "SELECT lower(domain), class, COUNT(*) FROM events GROUP BY lower(domain), class";
+static const char by_reason_sql[] = "SELECT reason, class, COUNT(*) FROM events GROUP BY reason, class";
+
+/* ---- result cells ---- */
+
+BkSqlRows *
+bk_sql_rows_new (guint n_cols)
 {
-  g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_DB, "%s: %s", what, sqlite3_errmsg (h->db));
-  return FALSE;
+  BkSqlRows *rows = g_new0 (BkSqlRows, 1);
+  rows->n_cols = n_cols;
+  rows->cells = g_ptr_array_new_with_free_func (g_free);
+  return rows;
 }
 
-static gboolean
-exec (BkHistory *h, const char *sql, GError **error)
+void
+bk_sql_rows_free (BkSqlRows *rows)
 {
-  char *msg = NULL;
-  if (sqlite3_exec (h->db, sql, NULL, NULL, &msg) != SQLITE_OK)
-    {
-      g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_DB, "%s", msg ? msg : "sqlite error");
-      sqlite3_free (msg);
-      return FALSE;
-    }
-  return TRUE;
+  if (rows == NULL)
+    return;
+  g_ptr_array_unref (rows->cells);
+  g_free (rows);
+}
+
+const char *
+bk_sql_rows_get (const BkSqlRows *rows, guint row, guint col)
+{
+  g_return_val_if_fail (row < rows->n_rows && col < rows->n_cols, NULL);
+  return g_ptr_array_index (rows->cells, (gsize) row * rows->n_cols + col);
+}
+
+/* bk_sql_rows_int - a cell as an integer; NULL is 0 (an empty MIN/MAX) */
+gint64
+bk_sql_rows_int (const BkSqlRows *rows, guint row, guint col)
+{
+  const char *v = bk_sql_rows_get (rows, row, col);
+  return v ? g_ascii_strtoll (v, NULL, 10) : 0;
+}
+
+/* ---- opening ---- */
+
+/* bk_history_target_is_pg - does @target name a PostgreSQL database? A
+ * URI with its scheme, or a libpq keyword string: it starts with a
+ * keyword (letters and '_') and '='. A file whose name looks like that
+ * is written as ./name. */
+gboolean
+bk_history_target_is_pg (const char *target)
+{
+  if (g_str_has_prefix (target, "postgresql://") || g_str_has_prefix (target, "postgres://"))
+    return TRUE;
+  const char *p = target;
+  while (g_ascii_islower (*p) || *p == '_')
+    p++;
+  if (p == target)
+    return FALSE;
+  while (*p == ' ')
+    p++;
+  return *p == '=';
+}
+
+/**
+ * bk_history_display_name:
+ * @target: a --db value
+ *
+ * Returns: (transfer full): @target as messages show it: a PostgreSQL
+ *   target with its password replaced by "***"
+ */
+char *
+bk_history_display_name (const char *target)
+{
+  g_return_val_if_fail (target != NULL, NULL);
+  if (bk_history_target_is_pg (target))
+    return bk_history_pg_display (target);
+  return g_strdup (target);
 }
 
 /**
  * bk_history_close:
  * @history: (transfer full) (nullable): a history
+ *
+ * Closes @history; a batch still open is rolled back.
  */
 void
 bk_history_close (BkHistory *h)
 {
   if (h == NULL)
     return;
-  sqlite3_finalize (h->insert);
-  sqlite3_close (h->db);
+  if (h->in_batch && h->driver)
+    h->driver->rollback (h, NULL);
+  if (h->driver && h->conn)
+    h->driver->close (h);
+  g_free (h->display);
   g_free (h);
 }
 
 /**
+ * bk_history_open_full:
+ * @target: an SQLite file path, or a PostgreSQL URI or keyword string
+ * @flags: whether to create a missing history
+ * @error: return location for a #GError
+ *
+ * Opens the history, creating its schema on first use unless
+ * %BK_HISTORY_OPEN_EXISTING is given. Errors start with the database's
+ * display name.
+ *
+ * Returns: (transfer full) (nullable): the history
+ */
+BkHistory *
+bk_history_open_full (const char *target, BkHistoryOpenFlags flags, GError **error)
+{
+  g_return_val_if_fail (target != NULL, NULL);
+  g_autoptr (BkHistory) h = g_new0 (BkHistory, 1);
+  h->display = bk_history_display_name (target);
+  gboolean ok = bk_history_target_is_pg (target) ? bk_history_pg_open (h, target, flags, error)
+                                                  : bk_history_sqlite_open (h, target, flags, error);
+  if (!ok)
+    {
+      g_prefix_error (error, "'%s': ", h->display);
+      return NULL;
+    }
+  return g_steal_pointer (&h);
+}
+
+/**
  * bk_history_open:
- * @path: the database file; created with its schema on first use
+ * @target: the database: a file (SQLite), or a PostgreSQL URI or keyword
+ *   string; created with its schema on first use
  * @error: return location for a #GError
  *
  * Returns: (transfer full) (nullable): the history
  */
 BkHistory *
-bk_history_open (const char *path, GError **error)
+bk_history_open (const char *target, GError **error)
 {
-  g_autoptr (BkHistory) h = g_new0 (BkHistory, 1);
-  if (sqlite3_open_v2 (path, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_DB, "cannot open database '%s': %s",
-                   path, h->db ? sqlite3_errmsg (h->db) : "out of memory");
-      return NULL;
-    }
-  sqlite3_busy_timeout (h->db, 10000);
-  sqlite3_stmt *st = NULL;
-  int version = -1;
-  if (sqlite3_prepare_v2 (h->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK
-      && sqlite3_step (st) == SQLITE_ROW)
-    version = sqlite3_column_int (st, 0);
-  sqlite3_finalize (st);
-  if (version < 0)
-    {
-      g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_DB, "'%s' is not an SQLite database: %s",
-                   path, sqlite3_errmsg (h->db));
-      return NULL;
-    }
-  if (version > BK_HISTORY_SCHEMA)
-    {
-      g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_SCHEMA,
-                   "'%s' has schema version %d; this bouncekit knows %d", path, version, BK_HISTORY_SCHEMA);
-      return NULL;
-    }
-  if (version < BK_HISTORY_SCHEMA)
-    {
-      g_autofree char *sql = g_strdup_printf ("BEGIN; %s PRAGMA user_version = %d; COMMIT;",
-                                              schema_sql, BK_HISTORY_SCHEMA);
-      if (!exec (h, sql, error))
-        {
-          g_prefix_error (error, "%s: ", path);
-          return NULL;
-        }
-    }
-  if (sqlite3_prepare_v2 (h->db,
-        "INSERT OR IGNORE INTO events (message_key, address, domain, class, reason, status, reply_code,"
-        " action, feedback_type, diagnostic, event_time, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        -1, &h->insert, NULL) != SQLITE_OK)
-    {
-      db_error (h, error, path);
-      return NULL;
-    }
-  return g_steal_pointer (&h);
+  return bk_history_open_full (target, BK_HISTORY_OPEN_DEFAULT, error);
+}
+
+/**
+ * bk_history_get_name:
+ *
+ * Returns: (transfer none): the database as messages name it (no password)
+ */
+const char *
+bk_history_get_name (BkHistory *h)
+{
+  return h->display;
+}
+
+/**
+ * bk_history_get_engine:
+ *
+ * Returns: (transfer none): "sqlite" or "postgresql"
+ */
+const char *
+bk_history_get_engine (BkHistory *h)
+{
+  return h->driver->engine;
+}
+
+static gboolean
+fail (BkHistory *h, GError **error)
+{
+  g_prefix_error (error, "'%s': ", h->display);
+  return FALSE;
 }
 
 /**
@@ -146,7 +242,10 @@ bk_history_open (const char *path, GError **error)
 gboolean
 bk_history_begin (BkHistory *h, GError **error)
 {
-  return exec (h, "BEGIN IMMEDIATE", error);
+  if (!h->driver->begin (h, error))
+    return fail (h, error);
+  h->in_batch = TRUE;
+  return TRUE;
 }
 
 /**
@@ -155,7 +254,25 @@ bk_history_begin (BkHistory *h, GError **error)
 gboolean
 bk_history_commit (BkHistory *h, GError **error)
 {
-  return exec (h, "COMMIT", error);
+  h->in_batch = FALSE;
+  if (!h->driver->commit (h, error))
+    {
+      h->driver->rollback (h, NULL);
+      return fail (h, error);
+    }
+  return TRUE;
+}
+
+/**
+ * bk_history_rollback:
+ *
+ * Abandons the batch: nothing recorded since bk_history_begin() stays.
+ */
+gboolean
+bk_history_rollback (BkHistory *h, GError **error)
+{
+  h->in_batch = FALSE;
+  return h->driver->rollback (h, error) ? TRUE : fail (h, error);
 }
 
 /**
@@ -188,15 +305,6 @@ event_time (const char *date)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-static void
-bind_text (sqlite3_stmt *st, int i, const char *v)
-{
-  if (v)
-    sqlite3_bind_text (st, i, v, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (st, i);
-}
-
 /**
  * bk_history_record:
  * @report: an analysed bounce
@@ -217,27 +325,30 @@ bk_history_record (BkHistory *h, const BkReport *report, const char *message_key
       if (r->recipient == NULL)
         continue;
       const char *at = strrchr (r->recipient, '@');
-      sqlite3_stmt *st = h->insert;
-      sqlite3_reset (st);
-      sqlite3_clear_bindings (st);
-      bind_text (st, 1, message_key);
-      bind_text (st, 2, r->recipient);
-      bind_text (st, 3, at ? at + 1 : NULL);
       /* a "not-spam" report (RFC 6430) is feedback, not a complaint */
       gboolean complaint = g_strcmp0 (r->reason, "feedback") == 0
                            && g_strcmp0 (r->feedback_type, "not-spam") != 0;
-      bind_text (st, 4, complaint ? "complaint" : bk_bounce_class_to_string (r->klass));
-      bind_text (st, 5, r->reason);
-      bind_text (st, 6, r->status);
-      bind_text (st, 7, r->reply_code);
-      bind_text (st, 8, r->action);
-      bind_text (st, 9, r->feedback_type);
-      bind_text (st, 10, r->diagnostic);
-      sqlite3_bind_int64 (st, 11, event_time (r->date ? r->date : report->date));
-      bind_text (st, 12, source);
-      if (sqlite3_step (st) != SQLITE_DONE)
-        return db_error (h, error, "cannot record event");
-      added += sqlite3_changes (h->db);
+      BkSqlParam p[] = {
+        BK_SQL_TEXT (message_key),
+        BK_SQL_TEXT (r->recipient),
+        BK_SQL_TEXT (at ? at + 1 : NULL),
+        BK_SQL_TEXT (complaint ? "complaint" : bk_bounce_class_to_string (r->klass)),
+        BK_SQL_TEXT (r->reason),
+        BK_SQL_TEXT (r->status),
+        BK_SQL_TEXT (r->reply_code),
+        BK_SQL_TEXT (r->action),
+        BK_SQL_TEXT (r->feedback_type),
+        BK_SQL_TEXT (r->diagnostic),
+        BK_SQL_INT (event_time (r->date ? r->date : report->date)),
+        BK_SQL_TEXT (source),
+      };
+      guint64 changes = 0;
+      if (!h->driver->query (h, insert_sql, p, G_N_ELEMENTS (p), NULL, &changes, error))
+        {
+          g_prefix_error (error, "cannot record event: ");
+          return fail (h, error);
+        }
+      added += changes;
     }
   if (out_added)
     *out_added = added;
@@ -254,16 +365,13 @@ bk_history_record (BkHistory *h, const BkReport *report, const char *message_key
 gboolean
 bk_history_forgive (BkHistory *h, const char *address, gint64 now, GError **error)
 {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2 (h->db, "INSERT INTO forgiven (address, forgiven_time) VALUES (?, ?)"
-                          " ON CONFLICT (address) DO UPDATE SET forgiven_time = excluded.forgiven_time",
-                          -1, &st, NULL) != SQLITE_OK)
-    return db_error (h, error, "cannot forgive");
-  bind_text (st, 1, address);
-  sqlite3_bind_int64 (st, 2, now);
-  gboolean ok = sqlite3_step (st) == SQLITE_DONE;
-  sqlite3_finalize (st);
-  return ok ? TRUE : db_error (h, error, "cannot forgive");
+  BkSqlParam p[] = { BK_SQL_TEXT (address), BK_SQL_INT (now) };
+  if (!h->driver->query (h, forgive_sql, p, G_N_ELEMENTS (p), NULL, NULL, error))
+    {
+      g_prefix_error (error, "cannot forgive: ");
+      return fail (h, error);
+    }
+  return TRUE;
 }
 
 void
@@ -276,31 +384,16 @@ bk_suppressed_free (BkSuppressed *s)
   g_free (s);
 }
 
-/* Per address, counts of the events after its reset point: the later of
- * its last delivery and its last `forgive`. Soft and policy counts only
- * within the window. */
-static const char suppress_sql[] =
-  "WITH reset AS ("
-  "  SELECT e.address AS address, MAX(COALESCE((SELECT MAX(d.event_time) FROM events d"
-  "      WHERE d.address = e.address AND d.reason = 'delivered'), 0),"
-  "    COALESCE((SELECT f.forgiven_time FROM forgiven f WHERE f.address = e.address), 0)) AS since"
-  "  FROM events e GROUP BY e.address),"
-  " live AS ("
-  "  SELECT e.* FROM events e JOIN reset r ON r.address = e.address"
-  "  WHERE e.event_time > r.since AND e.event_time <= ?1)"
-  " SELECT address,"
-  "  SUM(class = 'hard'),"
-  "  SUM(class = 'soft' AND event_time >= ?2),"
-  "  SUM(class = 'policy' AND event_time >= ?2),"
-  "  SUM(class = 'complaint'),"
-  "  MIN(CASE WHEN class = 'soft' OR (?3 AND class = 'policy') THEN"
-  "      CASE WHEN event_time >= ?2 THEN event_time END END),"
-  "  MAX(CASE WHEN class = 'soft' OR (?3 AND class = 'policy') THEN"
-  "      CASE WHEN event_time >= ?2 THEN event_time END END),"
-  "  (SELECT l.reason FROM live l WHERE l.address = live.address AND l.class != 'none'"
-  "     ORDER BY l.event_time DESC, l.id DESC LIMIT 1),"
-  "  MAX(event_time)"
-  " FROM live WHERE class != 'none' GROUP BY address ORDER BY address";
+/* by_address - the suppression list's order: case-insensitive, then
+ * exact, the same on every engine whatever its collation */
+static gint
+by_address (gconstpointer a, gconstpointer b)
+{
+  const BkSuppressed *x = *(BkSuppressed *const *) a;
+  const BkSuppressed *y = *(BkSuppressed *const *) b;
+  int c = g_ascii_strcasecmp (x->address, y->address);
+  return c ? c : strcmp (x->address, y->address);
+}
 
 /**
  * bk_history_suppress:
@@ -312,25 +405,27 @@ static const char suppress_sql[] =
 GPtrArray *
 bk_history_suppress (BkHistory *h, const BkSuppressOptions *o, GError **error)
 {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2 (h->db, suppress_sql, -1, &st, NULL) != SQLITE_OK)
+  BkSqlParam p[] = {
+    BK_SQL_INT (o->now),
+    BK_SQL_INT (o->now - (gint64) o->window_days * 86400),
+    BK_SQL_INT (o->include_policy ? 1 : 0),
+  };
+  g_autoptr (BkSqlRows) rows = NULL;
+  if (!h->driver->query (h, suppress_sql, p, G_N_ELEMENTS (p), &rows, NULL, error))
     {
-      db_error (h, error, "cannot query the history");
+      g_prefix_error (error, "cannot query the history: ");
+      fail (h, error);
       return NULL;
     }
-  sqlite3_bind_int64 (st, 1, o->now);
-  sqlite3_bind_int64 (st, 2, o->now - (gint64) o->window_days * 86400);
-  sqlite3_bind_int (st, 3, o->include_policy ? 1 : 0);
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_suppressed_free);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  for (guint i = 0; i < rows->n_rows; i++)
     {
-      guint hard = sqlite3_column_int (st, 1);
-      guint soft = sqlite3_column_int (st, 2);
-      guint policy = sqlite3_column_int (st, 3);
-      guint complaints = sqlite3_column_int (st, 4);
-      gint64 first = sqlite3_column_int64 (st, 5);
-      gint64 last = sqlite3_column_int64 (st, 6);
+      guint hard = bk_sql_rows_int (rows, i, 1);
+      guint soft = bk_sql_rows_int (rows, i, 2);
+      guint policy = bk_sql_rows_int (rows, i, 3);
+      guint complaints = bk_sql_rows_int (rows, i, 4);
+      gint64 first = bk_sql_rows_int (rows, i, 5);
+      gint64 last = bk_sql_rows_int (rows, i, 6);
       guint counted = soft + (o->include_policy ? policy : 0);
       const char *why = NULL;
       if (hard > 0)
@@ -343,59 +438,66 @@ bk_history_suppress (BkHistory *h, const BkSuppressOptions *o, GError **error)
       if (why == NULL)
         continue;
       BkSuppressed *s = g_new0 (BkSuppressed, 1);
-      s->address = g_strdup ((const char *) sqlite3_column_text (st, 0));
+      s->address = g_strdup (bk_sql_rows_get (rows, i, 0));
       s->why = why;
       s->hard = hard;
       s->soft = soft;
       s->policy = policy;
       s->complaints = complaints;
-      s->last_reason = g_strdup ((const char *) sqlite3_column_text (st, 7));
-      s->last_time = sqlite3_column_int64 (st, 8);
+      s->last_reason = g_strdup (bk_sql_rows_get (rows, i, 7));
+      s->last_time = bk_sql_rows_int (rows, i, 8);
       g_ptr_array_add (out, s);
     }
-  if (rc != SQLITE_DONE)
-    {
-      db_error (h, error, "cannot query the history");
-      g_ptr_array_unref (out);
-      out = NULL;
-    }
-  sqlite3_finalize (st);
+  g_ptr_array_sort (out, by_address);
   return out;
 }
 
-/* counts_by - {"key": {"class": n, ...}, ...} for a GROUP BY query */
+/* by_key_and_class - rows of (key, class, n) in byte order, NULL key first */
+static gint
+by_key_and_class (gconstpointer a, gconstpointer b)
+{
+  const char *const *x = *(const char *const *const *) a;
+  const char *const *y = *(const char *const *const *) b;
+  int c = g_strcmp0 (x[0], y[0]);
+  return c ? c : g_strcmp0 (x[1], y[1]);
+}
+
+/* counts_by - {"key": {"class": n, ...}, ...} for a GROUP BY query, in
+ * byte order whatever the engine's collation */
 static gboolean
 counts_by (BkHistory *h, JsonBuilder *b, const char *name, const char *sql, GError **error)
 {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2 (h->db, sql, -1, &st, NULL) != SQLITE_OK)
-    return db_error (h, error, "cannot query the history");
+  g_autoptr (BkSqlRows) rows = NULL;
+  if (!h->driver->query (h, sql, NULL, 0, &rows, NULL, error))
+    return FALSE;
+  g_autoptr (GPtrArray) order = g_ptr_array_new ();
+  for (guint i = 0; i < rows->n_rows; i++)
+    g_ptr_array_add (order, &rows->cells->pdata[(gsize) i * rows->n_cols]);
+  g_ptr_array_sort (order, by_key_and_class);
   json_builder_set_member_name (b, name);
   json_builder_begin_object (b);
-  g_autofree char *open_key = NULL;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  const char *open_key = NULL;
+  gboolean open = FALSE;
+  for (guint i = 0; i < order->len; i++)
     {
-      const char *key = (const char *) sqlite3_column_text (st, 0);
-      if (key == NULL)
-        key = "(none)";
-      if (g_strcmp0 (open_key, key) != 0)
+      char **row = g_ptr_array_index (order, i);
+      const char *key = row[0] ? row[0] : "(none)";
+      if (!open || strcmp (open_key, key) != 0)
         {
-          if (open_key)
+          if (open)
             json_builder_end_object (b);
           json_builder_set_member_name (b, key);
           json_builder_begin_object (b);
-          g_free (open_key);
-          open_key = g_strdup (key);
+          open_key = key;
+          open = TRUE;
         }
-      json_builder_set_member_name (b, (const char *) sqlite3_column_text (st, 1));
-      json_builder_add_int_value (b, sqlite3_column_int64 (st, 2));
+      json_builder_set_member_name (b, row[1]);
+      json_builder_add_int_value (b, g_ascii_strtoll (row[2], NULL, 10));
     }
-  if (open_key)
+  if (open)
     json_builder_end_object (b);
   json_builder_end_object (b);
-  sqlite3_finalize (st);
-  return rc == SQLITE_DONE ? TRUE : db_error (h, error, "cannot query the history");
+  return TRUE;
 }
 
 /**
@@ -408,20 +510,20 @@ JsonNode *
 bk_history_stats (BkHistory *h, GError **error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (BkSqlRows) total = NULL;
+  if (!h->driver->query (h, count_sql, NULL, 0, &total, NULL, error))
+    goto failed;
   json_builder_begin_object (b);
-  sqlite3_stmt *st = NULL;
-  gint64 total = 0;
-  if (sqlite3_prepare_v2 (h->db, "SELECT COUNT(*) FROM events", -1, &st, NULL) == SQLITE_OK
-      && sqlite3_step (st) == SQLITE_ROW)
-    total = sqlite3_column_int64 (st, 0);
-  sqlite3_finalize (st);
   json_builder_set_member_name (b, "events");
-  json_builder_add_int_value (b, total);
-  if (!counts_by (h, b, "by_domain",
-                  "SELECT lower(domain), class, COUNT(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2", error)
-      || !counts_by (h, b, "by_reason",
-                     "SELECT reason, class, COUNT(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2", error))
-    return NULL;
+  json_builder_add_int_value (b, total->n_rows ? bk_sql_rows_int (total, 0, 0) : 0);
+  if (!counts_by (h, b, "by_domain", by_domain_sql, error)
+      || !counts_by (h, b, "by_reason", by_reason_sql, error))
+    goto failed;
   json_builder_end_object (b);
   return json_builder_get_root (b);
+
+failed:
+  g_prefix_error (error, "cannot query the history: ");
+  fail (h, error);
+  return NULL;
 }

@@ -48,14 +48,22 @@ typedef enum {
 
 /**
  * BkHistoryError:
- * @BK_HISTORY_ERROR_DB: SQLite reported an error
+ * @BK_HISTORY_ERROR_DB: the database engine reported an error
  * @BK_HISTORY_ERROR_SCHEMA: the database has a schema this version does not know
+ * @BK_HISTORY_ERROR_MISSING: no history there (no file, or no tables), and
+ *   the caller asked not to create one
+ * @BK_HISTORY_ERROR_CONNECT: the database server could not be reached or
+ *   refused the login
+ * @BK_HISTORY_ERROR_UNSUPPORTED: the target names an engine this build lacks
  *
  * Errors of the bounce history database. May be extended later.
  */
 typedef enum {
   BK_HISTORY_ERROR_DB,
   BK_HISTORY_ERROR_SCHEMA,
+  BK_HISTORY_ERROR_MISSING,
+  BK_HISTORY_ERROR_CONNECT,
+  BK_HISTORY_ERROR_UNSUPPORTED,
 } BkHistoryError;
 
 BK_API GQuark bk_history_error_quark (void);

@@ -15,10 +15,22 @@ G_BEGIN_DECLS
 /**
  * BkHistory:
  *
- * The per-address bounce history of a mailing list, kept in an SQLite
- * database across runs: what `ingest` records and `suppress` reads.
+ * The per-address bounce history of a mailing list, kept across runs in
+ * an SQLite file or a PostgreSQL database (several hosts recording into
+ * one history): what `ingest` records and `suppress` reads.
  */
 typedef struct _BkHistory BkHistory;
+
+/**
+ * BkHistoryOpenFlags:
+ * @BK_HISTORY_OPEN_DEFAULT: create the database and its schema if missing
+ * @BK_HISTORY_OPEN_EXISTING: only open a history that exists; otherwise
+ *   fail with %BK_HISTORY_ERROR_MISSING (for commands that only read)
+ */
+typedef enum {
+  BK_HISTORY_OPEN_DEFAULT = 0,
+  BK_HISTORY_OPEN_EXISTING = 1 << 0,
+} BkHistoryOpenFlags;
 
 /**
  * BkSuppressOptions:
@@ -58,10 +70,15 @@ typedef struct {
   gint64 last_time;
 } BkSuppressed;
 
-BK_API BkHistory *bk_history_open (const char *path, GError **error);
+BK_API BkHistory *bk_history_open (const char *target, GError **error);
+BK_API BkHistory *bk_history_open_full (const char *target, BkHistoryOpenFlags flags, GError **error);
 BK_API void bk_history_close (BkHistory *history);
+BK_API const char *bk_history_get_name (BkHistory *history);
+BK_API const char *bk_history_get_engine (BkHistory *history);
+BK_API char *bk_history_display_name (const char *target);
 BK_API gboolean bk_history_begin (BkHistory *history, GError **error);
 BK_API gboolean bk_history_commit (BkHistory *history, GError **error);
+BK_API gboolean bk_history_rollback (BkHistory *history, GError **error);
 BK_API char *bk_history_message_key (GMimeMessage *message);
 BK_API gboolean bk_history_record (BkHistory *history,
                                    const BkReport *report,

@@ -12,6 +12,7 @@ enum {
   BK_EXIT_OK = 0,
   BK_EXIT_FAILURE = 1,   /* scan: an input failed; check: not a bounce */
   BK_EXIT_USAGE = 2,     /* bad command line (check: any error) */
+  BK_EXIT_DB = 2,        /* the history database failed: unreachable, refused, newer */
 };
 
 typedef enum {
@@ -38,6 +39,7 @@ int bk_cmd_forgive (int argc, char **argv);
 /* bk-cmd-history.c */
 gboolean bk_cli_record (BkHistory *h, const BkReport *report, GMimeMessage *msg,
                         const char *source, guint *out_added, GError **error);
+BkHistory *bk_cli_open_history (const char *db, BkHistoryOpenFlags flags);
 
 /* bk-cli.c */
 void bk_cli_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);

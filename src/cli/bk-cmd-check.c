@@ -159,7 +159,7 @@ bk_cmd_check (int argc, char **argv)
     { "class", 'c', 0, G_OPTION_ARG_STRING, &classes, "Succeed only for these classes (comma list of hard, soft, policy, complaint)", "LIST" },
     { "print", 'p', 0, G_OPTION_ARG_NONE, &print, "Print the recipients as JSON lines", NULL },
     { "record", 0, 0, G_OPTION_ARG_NONE, &record, "Also record the events in the history (--db)", NULL },
-    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History database for --record", "FILE" },
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History for --record: an SQLite file or a PostgreSQL URI", "FILE|URI" },
     { "rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rules directory", "DIR" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "[FILE|-]" },
     { 0 },
@@ -167,7 +167,8 @@ bk_cmd_check (int argc, char **argv)
   g_autoptr (GOptionContext) ctx = g_option_context_new ("[FILE|-] - is this message a bounce?");
   g_option_context_set_description (ctx,
     "Exit status: 0 a bounce (of the --class classes); 1 not a bounce;\n"
-    "2 an error (unreadable input, bad rules, bad usage).\n"
+    "2 an error (unreadable input, bad rules, bad usage, with --record a\n"
+    "database that cannot be written: nothing is recorded).\n"
     "Given a header without a body (procmail without the B flag), one line on\n"
     "stderr says so, and a header that shows a bounce counts as one of unknown\n"
     "class: it passes any --class list naming hard, soft or policy.");
@@ -188,7 +189,7 @@ bk_cmd_check (int argc, char **argv)
   const char *path = paths && paths[0] ? paths[0] : "-";
   if (record && db == NULL)
     {
-      bk_cli_error ("--record needs --db FILE");
+      bk_cli_error ("--record needs --db FILE|URI");
       return BK_EXIT_USAGE;
     }
 
@@ -210,11 +211,16 @@ bk_cmd_check (int argc, char **argv)
   g_autoptr (BkReport) report = bk_analyzer_analyze (an, item->message);
   if (record)
     {
-      g_autoptr (BkHistory) h = bk_history_open (db, &err);
-      if (h == NULL || !bk_cli_record (h, report, item->message, item->source, NULL, &err))
+      /* all of the message's events or none: a failure leaves nothing */
+      g_autoptr (BkHistory) h = bk_cli_open_history (db, BK_HISTORY_OPEN_DEFAULT);
+      if (h == NULL)
+        return BK_EXIT_DB;
+      if (!bk_history_begin (h, &err)
+          || !bk_cli_record (h, report, item->message, item->source, NULL, &err)
+          || !bk_history_commit (h, &err))
         {
           bk_cli_error ("%s", err->message);
-          return BK_EXIT_USAGE;
+          return BK_EXIT_DB;
         }
     }
   gboolean hit = FALSE;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * List hygiene commands over the SQLite history:
+ * List hygiene commands over the history (an SQLite file, or a
+ * PostgreSQL database several hosts share):
  *   ingest --db FILE PATH…   record every recipient event (idempotent)
  *   suppress --db FILE …     the addresses to stop mailing, with evidence
  *   stats --db FILE          counts per domain and per reason
@@ -12,27 +13,18 @@
 
 #include <string.h>
 
-/* open_db - the history at @db; commands that only read it (or reset an
- * address in it) refuse a path that does not exist, so a typo is an
- * error, not an empty answer */
+/* open_db - the history at @db (a file, or a PostgreSQL URI or keyword
+ * string); commands that only read it (or reset an address in it) refuse
+ * one that does not exist, so a typo is an error, not an empty answer */
 static BkHistory *
 open_db (const char *db, gboolean must_exist)
 {
   if (db == NULL)
     {
-      bk_cli_error ("--db FILE is required");
+      bk_cli_error ("--db FILE|URI is required");
       return NULL;
     }
-  if (must_exist && !g_file_test (db, G_FILE_TEST_EXISTS))
-    {
-      bk_cli_error ("no history database '%s' (create it with 'bouncekit ingest --db %s PATH')", db, db);
-      return NULL;
-    }
-  g_autoptr (GError) err = NULL;
-  BkHistory *h = bk_history_open (db, &err);
-  if (h == NULL)
-    bk_cli_error ("%s", err->message);
-  return h;
+  return bk_cli_open_history (db, must_exist ? BK_HISTORY_OPEN_EXISTING : BK_HISTORY_OPEN_DEFAULT);
 }
 
 /* parse_now - "--now" as Unix seconds or an ISO 8601 date; default: now */
@@ -75,6 +67,23 @@ bk_cli_record (BkHistory *h, const BkReport *report, GMimeMessage *msg, const ch
   return bk_history_record (h, report, key, source, out_added, error);
 }
 
+/* bk_cli_open_history - open @db, or say why not (one line, the password
+ * masked) and return NULL */
+BkHistory *
+bk_cli_open_history (const char *db, BkHistoryOpenFlags flags)
+{
+  g_autoptr (GError) err = NULL;
+  BkHistory *h = bk_history_open_full (db, flags, &err);
+  if (h == NULL && g_error_matches (err, BK_HISTORY_ERROR, BK_HISTORY_ERROR_MISSING))
+    {
+      g_autofree char *name = bk_history_display_name (db);
+      bk_cli_error ("%s (create it with 'bouncekit ingest --db %s PATH')", err->message, name);
+    }
+  else if (h == NULL)
+    bk_cli_error ("%s", err->message);
+  return h;
+}
+
 int
 bk_cmd_ingest (int argc, char **argv)
 {
@@ -83,7 +92,7 @@ bk_cmd_ingest (int argc, char **argv)
   g_auto (GStrv) paths = NULL;
   gboolean quiet = FALSE;
   GOptionEntry entries[] = {
-    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History database (created on first use)", "FILE" },
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History: an SQLite file or a PostgreSQL URI (created on first use)", "FILE|URI" },
     { "rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rules directory", "DIR" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on stderr", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
@@ -93,7 +102,9 @@ bk_cmd_ingest (int argc, char **argv)
   g_option_context_set_description (ctx,
     "Every recipient event is keyed by the bounce's identity and the address,\n"
     "so ingesting the same input again adds nothing.\n"
-    "Exit status: 0 all inputs read; 1 an input or the database failed; 2 usage.");
+    "Each input PATH is one transaction: a failure leaves nothing of it.\n"
+    "Exit status: 0 all inputs read; 1 an input failed; 2 usage, or the\n"
+    "database failed.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!bk_cli_parse (ctx, &argc, &argv))
     return BK_EXIT_USAGE;
@@ -104,7 +115,7 @@ bk_cmd_ingest (int argc, char **argv)
     }
   g_autoptr (BkHistory) h = open_db (db, FALSE);
   if (h == NULL)
-    return db ? BK_EXIT_FAILURE : BK_EXIT_USAGE;
+    return db ? BK_EXIT_DB : BK_EXIT_USAGE;
   g_autoptr (GError) err = NULL;
   g_autoptr (BkRuleset) rules = bk_cli_load_rules (rules_dir, TRUE, &err);
   if (rules == NULL)
@@ -119,7 +130,7 @@ bk_cmd_ingest (int argc, char **argv)
       if (!bk_history_begin (h, &err))
         {
           bk_cli_error ("%s", err->message);
-          return BK_EXIT_FAILURE;
+          return BK_EXIT_DB;
         }
       g_autoptr (BkReader) rd = bk_reader_new (paths[p]);
       BkReaderItem *item;
@@ -139,7 +150,7 @@ bk_cmd_ingest (int argc, char **argv)
                 {
                   bk_cli_error ("%s", err->message);
                   bk_reader_item_free (item);
-                  return BK_EXIT_FAILURE;   /* the open transaction is rolled back on close */
+                  return BK_EXIT_DB;   /* the open transaction is rolled back on close */
                 }
               added += n;
             }
@@ -148,7 +159,7 @@ bk_cmd_ingest (int argc, char **argv)
       if (!bk_history_commit (h, &err))
         {
           bk_cli_error ("%s", err->message);
-          return BK_EXIT_FAILURE;
+          return BK_EXIT_DB;
         }
     }
   if (!quiet)
@@ -173,7 +184,7 @@ bk_cmd_suppress (int argc, char **argv)
   int threshold = 3, window = 30, span = 7;
   gboolean include_policy = FALSE;
   GOptionEntry entries[] = {
-    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History database", "FILE" },
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History: an SQLite file or a PostgreSQL URI", "FILE|URI" },
     { "soft-threshold", 0, 0, G_OPTION_ARG_INT, &threshold, "Soft bounces that suppress an address (default 3)", "N" },
     { "soft-span", 0, 0, G_OPTION_ARG_INT, &span, "…spread over at least this many days (default 7)", "DAYS" },
     { "window", 'w', 0, G_OPTION_ARG_INT, &window, "Only soft/policy bounces of the last DAYS count (default 30)", "DAYS" },
@@ -208,13 +219,13 @@ bk_cmd_suppress (int argc, char **argv)
   o.include_policy = include_policy;
   g_autoptr (BkHistory) h = open_db (db, TRUE);
   if (h == NULL)
-    return db ? BK_EXIT_FAILURE : BK_EXIT_USAGE;
+    return db ? BK_EXIT_DB : BK_EXIT_USAGE;
   g_autoptr (GError) err = NULL;
   g_autoptr (GPtrArray) list = bk_history_suppress (h, &o, &err);
   if (list == NULL)
     {
       bk_cli_error ("%s", err->message);
-      return BK_EXIT_FAILURE;
+      return BK_EXIT_DB;
     }
   if (strcmp (fmt, "csv") == 0)
     printf ("address,why,hard,soft,policy,complaints,last_reason,last_date\r\n");
@@ -271,7 +282,7 @@ bk_cmd_stats (int argc, char **argv)
   g_autofree char *db = NULL;
   g_autofree char *format_name = NULL;
   GOptionEntry entries[] = {
-    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History database", "FILE" },
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History: an SQLite file or a PostgreSQL URI", "FILE|URI" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default) or json", "FORMAT" },
     { 0 },
   };
@@ -287,13 +298,13 @@ bk_cmd_stats (int argc, char **argv)
     }
   g_autoptr (BkHistory) h = open_db (db, TRUE);
   if (h == NULL)
-    return db ? BK_EXIT_FAILURE : BK_EXIT_USAGE;
+    return db ? BK_EXIT_DB : BK_EXIT_USAGE;
   g_autoptr (GError) err = NULL;
   g_autoptr (JsonNode) root = bk_history_stats (h, &err);
   if (root == NULL)
     {
       bk_cli_error ("%s", err->message);
-      return BK_EXIT_FAILURE;
+      return BK_EXIT_DB;
     }
   if (json)
     {
@@ -331,7 +342,7 @@ bk_cmd_forgive (int argc, char **argv)
   g_autofree char *now_text = NULL;
   g_auto (GStrv) addrs = NULL;
   GOptionEntry entries[] = {
-    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History database", "FILE" },
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History: an SQLite file or a PostgreSQL URI", "FILE|URI" },
     { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, "Time of the reset (default: now)", "TIME" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &addrs, NULL, "ADDRESS…" },
     { 0 },
@@ -348,13 +359,13 @@ bk_cmd_forgive (int argc, char **argv)
     }
   g_autoptr (BkHistory) h = open_db (db, TRUE);
   if (h == NULL)
-    return db ? BK_EXIT_FAILURE : BK_EXIT_USAGE;
+    return db ? BK_EXIT_DB : BK_EXIT_USAGE;
   g_autoptr (GError) err = NULL;
   for (guint i = 0; addrs[i]; i++)
     if (!bk_history_forgive (h, addrs[i], now, &err))
       {
         bk_cli_error ("%s", err->message);
-        return BK_EXIT_FAILURE;
+        return BK_EXIT_DB;
       }
   return BK_EXIT_OK;
 }
