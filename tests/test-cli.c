@@ -505,7 +505,7 @@ test_history (void)
   run_clear (&r);
   r = run (NULL, NULL, "suppress", "--db", db, "--format", "csv", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  g_assert_nonnull (strstr (r.out, "\"gone@example.com\",hard,1,0,0,0,userunknown,2026-03-02T10:00:00Z"));
+  g_assert_nonnull (strstr (r.out, "\"gone@example.com\",\"hard\",\"1\",\"0\",\"0\",\"0\",\"userunknown\",\"2026-03-02T10:00:00Z\""));
   run_clear (&r);
   r = run (NULL, NULL, "forgive", "--db", db, "gone@example.com", NULL);
   g_assert_cmpint (r.status, ==, 0);

@@ -49,8 +49,20 @@ gboolean bk_cli_parse (GOptionContext *ctx, int *argc, char ***argv);
 int bk_cli_finish_stdout (void);
 char *bk_cli_printable (const char *text);
 
+/* bk-csv.c */
+typedef struct {
+  GString *line;
+  guint cells;
+} BkCsvRow;
+void bk_csv_row_init (BkCsvRow *row);
+void bk_csv_add (BkCsvRow *row, const char *value);
+void bk_csv_add_int (BkCsvRow *row, gint64 value);
+void bk_csv_row_write (BkCsvRow *row, FILE *out);
+void bk_csv_header (FILE *out, const char *const *names, guint n);
+
 /* bk-output.c */
 gboolean bk_output_parse_format (const char *name, BkOutputFormat *out_format);
 void bk_output_header (FILE *out, BkOutputFormat format);
+char *bk_output_member_string (JsonObject *obj, const char *name);
 void bk_output_recipient (FILE *out, BkOutputFormat format, const BkReport *report,
                           const BkRecipient *rcpt, const char *source, gint64 index);

@@ -175,6 +175,35 @@ iso_time (gint64 t)
   return dt ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
 }
 
+/* The suppression list's fields, in the order JSON and CSV give them. */
+static const char *const suppress_fields[] = {
+  "address", "why", "hard", "soft", "policy", "complaints", "last_reason", "last_date",
+};
+
+/* suppressed_to_json - one entry as an object of suppress_fields */
+static JsonNode *
+suppressed_to_json (const BkSuppressed *s)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree char *when = iso_time (s->last_time);
+  const char *texts[] = { s->address, s->why, NULL, NULL, NULL, NULL, s->last_reason, when };
+  const guint counts[] = { 0, 0, s->hard, s->soft, s->policy, s->complaints, 0, 0 };
+  G_STATIC_ASSERT (G_N_ELEMENTS (texts) == G_N_ELEMENTS (suppress_fields));
+  json_builder_begin_object (b);
+  for (guint f = 0; f < G_N_ELEMENTS (suppress_fields); f++)
+    {
+      json_builder_set_member_name (b, suppress_fields[f]);
+      if (f >= 2 && f <= 5)
+        json_builder_add_int_value (b, counts[f]);
+      else if (texts[f])
+        json_builder_add_string_value (b, texts[f]);
+      else
+        json_builder_add_null_value (b);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
 int
 bk_cmd_suppress (int argc, char **argv)
 {
@@ -189,7 +218,7 @@ bk_cmd_suppress (int argc, char **argv)
     { "soft-span", 0, 0, G_OPTION_ARG_INT, &span, "…spread over at least this many days (default 7)", "DAYS" },
     { "window", 'w', 0, G_OPTION_ARG_INT, &window, "Only soft/policy bounces of the last DAYS count (default 30)", "DAYS" },
     { "include-policy", 0, 0, G_OPTION_ARG_NONE, &include_policy, "Policy bounces count toward the soft threshold", NULL },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default), json or csv", "FORMAT" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default), json, csv, or addresses (one per line)", "FORMAT" },
     { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, "Reference time (Unix seconds or ISO 8601; default: now)", "TIME" },
     { 0 },
   };
@@ -208,9 +237,10 @@ bk_cmd_suppress (int argc, char **argv)
       return BK_EXIT_USAGE;
     }
   const char *fmt = format_name ? format_name : "text";
-  if (strcmp (fmt, "text") != 0 && strcmp (fmt, "json") != 0 && strcmp (fmt, "csv") != 0)
+  if (strcmp (fmt, "text") != 0 && strcmp (fmt, "json") != 0 && strcmp (fmt, "csv") != 0
+      && strcmp (fmt, "addresses") != 0)
     {
-      bk_cli_error ("unknown format '%s' (text, json or csv)", fmt);
+      bk_cli_error ("unknown format '%s' (text, json, csv or addresses)", fmt);
       return BK_EXIT_USAGE;
     }
   o.soft_threshold = threshold;
@@ -228,49 +258,44 @@ bk_cmd_suppress (int argc, char **argv)
       return BK_EXIT_DB;
     }
   if (strcmp (fmt, "csv") == 0)
-    printf ("address,why,hard,soft,policy,complaints,last_reason,last_date\r\n");
+    bk_csv_header (stdout, suppress_fields, G_N_ELEMENTS (suppress_fields));
   for (guint i = 0; i < list->len; i++)
     {
       BkSuppressed *s = g_ptr_array_index (list, i);
-      g_autofree char *when = iso_time (s->last_time);
+      if (strcmp (fmt, "addresses") == 0)
+        {
+          /* the address as recorded, for list managers to read: an
+           * address holding a control character could only be a forgery
+           * and would break the one-per-line format */
+          g_autofree char *addr = bk_cli_printable (s->address);
+          printf ("%s\n", addr);
+          continue;
+        }
+      g_autoptr (JsonNode) node = suppressed_to_json (s);
+      JsonObject *obj = json_node_get_object (node);
       if (strcmp (fmt, "json") == 0)
         {
-          g_autoptr (JsonBuilder) b = json_builder_new ();
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "address");
-          json_builder_add_string_value (b, s->address);
-          json_builder_set_member_name (b, "why");
-          json_builder_add_string_value (b, s->why);
-          json_builder_set_member_name (b, "hard");
-          json_builder_add_int_value (b, s->hard);
-          json_builder_set_member_name (b, "soft");
-          json_builder_add_int_value (b, s->soft);
-          json_builder_set_member_name (b, "policy");
-          json_builder_add_int_value (b, s->policy);
-          json_builder_set_member_name (b, "complaints");
-          json_builder_add_int_value (b, s->complaints);
-          json_builder_set_member_name (b, "last_reason");
-          if (s->last_reason)
-            json_builder_add_string_value (b, s->last_reason);
-          else
-            json_builder_add_null_value (b);
-          json_builder_set_member_name (b, "last_date");
-          json_builder_add_string_value (b, when);
-          json_builder_end_object (b);
-          g_autoptr (JsonNode) root = json_builder_get_root (b);
-          g_autofree char *line = json_to_string (root, FALSE);
+          g_autofree char *line = json_to_string (node, FALSE);
           printf ("%s\n", line);
+        }
+      else if (strcmp (fmt, "csv") == 0)
+        {
+          BkCsvRow row;
+          bk_csv_row_init (&row);
+          for (guint f = 0; f < G_N_ELEMENTS (suppress_fields); f++)
+            {
+              g_autofree char *v = bk_output_member_string (obj, suppress_fields[f]);
+              bk_csv_add (&row, v);
+            }
+          bk_csv_row_write (&row, stdout);
         }
       else
         {
           g_autofree char *addr = bk_cli_printable (s->address);
           g_autofree char *reason = bk_cli_printable (s->last_reason ? s->last_reason : "-");
-          if (strcmp (fmt, "csv") == 0)
-            printf ("\"%s\",%s,%u,%u,%u,%u,%s,%s\r\n", addr, s->why, s->hard, s->soft, s->policy,
-                    s->complaints, reason, when);
-          else
-            printf ("%s\t%s\thard=%u soft=%u policy=%u complaints=%u\tlast=%s %s\n", addr, s->why,
-                    s->hard, s->soft, s->policy, s->complaints, reason, when);
+          g_autofree char *when = iso_time (s->last_time);
+          printf ("%s\t%s\thard=%u soft=%u policy=%u complaints=%u\tlast=%s %s\n", addr, s->why,
+                  s->hard, s->soft, s->policy, s->complaints, reason, when);
         }
     }
   return bk_cli_finish_stdout ();
@@ -283,17 +308,18 @@ bk_cmd_stats (int argc, char **argv)
   g_autofree char *format_name = NULL;
   GOptionEntry entries[] = {
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History: an SQLite file or a PostgreSQL URI", "FILE|URI" },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default) or json", "FORMAT" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default), json, or csv (group,key,class,events)", "FORMAT" },
     { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("--db FILE - counts per domain and reason");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!bk_cli_parse (ctx, &argc, &argv))
     return BK_EXIT_USAGE;
-  gboolean json = g_strcmp0 (format_name, "json") == 0;
-  if (format_name && !json && strcmp (format_name, "text") != 0)
+  const char *fmt = format_name ? format_name : "text";
+  gboolean json = strcmp (fmt, "json") == 0, csv = strcmp (fmt, "csv") == 0;
+  if (!json && !csv && strcmp (fmt, "text") != 0)
     {
-      bk_cli_error ("unknown format '%s' (text or json)", format_name);
+      bk_cli_error ("unknown format '%s' (text, json or csv)", fmt);
       return BK_EXIT_USAGE;
     }
   g_autoptr (BkHistory) h = open_db (db, TRUE);
@@ -313,8 +339,34 @@ bk_cmd_stats (int argc, char **argv)
       return bk_cli_finish_stdout ();
     }
   JsonObject *o = json_node_get_object (root);
-  printf ("events: %" G_GINT64_FORMAT "\n", json_object_get_int_member (o, "events"));
   static const char *const sections[] = { "by_domain", "by_reason" };
+  if (csv)
+    {
+      static const char *const header[] = { "group", "key", "class", "events" };
+      bk_csv_header (stdout, header, G_N_ELEMENTS (header));
+      for (guint s = 0; s < G_N_ELEMENTS (sections); s++)
+        {
+          JsonObject *sec = json_object_get_object_member (o, sections[s]);
+          g_autoptr (GList) keys = json_object_get_members (sec);
+          for (GList *l = keys; l; l = l->next)
+            {
+              JsonObject *counts = json_object_get_object_member (sec, l->data);
+              g_autoptr (GList) classes = json_object_get_members (counts);
+              for (GList *c = classes; c; c = c->next)
+                {
+                  BkCsvRow row;
+                  bk_csv_row_init (&row);
+                  bk_csv_add (&row, sections[s] + 3);
+                  bk_csv_add (&row, l->data);
+                  bk_csv_add (&row, c->data);
+                  bk_csv_add_int (&row, json_object_get_int_member (counts, c->data));
+                  bk_csv_row_write (&row, stdout);
+                }
+            }
+        }
+      return bk_cli_finish_stdout ();
+    }
+  printf ("events: %" G_GINT64_FORMAT "\n", json_object_get_int_member (o, "events"));
   for (guint s = 0; s < G_N_ELEMENTS (sections); s++)
     {
       printf ("\n%s:\n", sections[s] + 3);

@@ -3,9 +3,8 @@
  * bk-output - one recipient as a JSON line, a text line or a CSV row.
  *
  * All three carry DESIGN's fields in the same order. JSON comes from the
- * library (json-glib escapes). CSV quotes every cell (RFC 4180) and
- * neutralises cells a spreadsheet would run as a formula (leading =, +, -,
- * @, tab, CR) with a leading apostrophe. Text output replaces control
+ * library (json-glib escapes). CSV goes through bk-csv.c (quoting, and
+ * the guard against cells a spreadsheet would run). Text output replaces control
  * characters so a hostile diagnostic cannot drive the terminal.
  */
 #include "bk-cli.h"
@@ -36,39 +35,13 @@ bk_output_parse_format (const char *name, BkOutputFormat *out_format)
 void
 bk_output_header (FILE *out, BkOutputFormat format)
 {
-  if (format != BK_FORMAT_CSV)
-    return;
-  for (guint i = 0; i < G_N_ELEMENTS (field_names); i++)
-    fprintf (out, "%s%s", i ? "," : "", field_names[i]);
-  fputs ("\r\n", out);
+  if (format == BK_FORMAT_CSV)
+    bk_csv_header (out, field_names, G_N_ELEMENTS (field_names));
 }
 
-static void
-csv_cell (GString *line, gboolean first, const char *value)
-{
-  if (!first)
-    g_string_append_c (line, ',');
-  if (value == NULL)
-    return;
-  g_autofree char *valid = g_utf8_make_valid (value, -1);
-  g_string_append_c (line, '"');
-  if (strchr ("=+-@\t\r", valid[0]) && valid[0] != '\0')
-    g_string_append_c (line, '\'');
-  for (const char *p = valid; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append (line, "\"\"");
-      else if ((unsigned char) *p < 0x20 || *p == 0x7f)
-        g_string_append_c (line, ' ');
-      else
-        g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
-/* member_string - a JSON member as text, or NULL for null */
-static char *
-member_string (JsonObject *obj, const char *name)
+/* bk_output_member_string - a JSON member as text, or NULL for null */
+char *
+bk_output_member_string (JsonObject *obj, const char *name)
 {
   JsonNode *node = json_object_get_member (obj, name);
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
@@ -95,14 +68,14 @@ bk_output_recipient (FILE *out, BkOutputFormat format, const BkReport *report,
   JsonObject *obj = json_node_get_object (node);
   if (format == BK_FORMAT_CSV)
     {
-      g_autoptr (GString) line = g_string_new (NULL);
+      BkCsvRow row;
+      bk_csv_row_init (&row);
       for (guint i = 0; i < G_N_ELEMENTS (field_names); i++)
         {
-          g_autofree char *v = member_string (obj, field_names[i]);
-          csv_cell (line, i == 0, v);
+          g_autofree char *v = bk_output_member_string (obj, field_names[i]);
+          bk_csv_add (&row, v);
         }
-      fputs (line->str, out);
-      fputs ("\r\n", out);
+      bk_csv_row_write (&row, out);
       return;
     }
   /* text: a readable line, then the non-null fields indented */
@@ -114,7 +87,7 @@ bk_output_recipient (FILE *out, BkOutputFormat format, const BkReport *report,
            rcpt->reason ? rcpt->reason : "-");
   for (guint i = 3; i < G_N_ELEMENTS (field_names); i++)
     {
-      g_autofree char *v = member_string (obj, field_names[i]);
+      g_autofree char *v = bk_output_member_string (obj, field_names[i]);
       if (v == NULL)
         continue;
       g_autofree char *safe = bk_cli_printable (v);
