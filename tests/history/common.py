@@ -38,7 +38,7 @@ class Engine:
     def sql(self, db, statement):
         """Run SQL on @db behind bouncekit's back (to break it on purpose)."""
         if self.server:
-            return self.server.psql(statement, dbname=db.rsplit("dbname=", 1)[1])
+            return self.server.psql(statement, dbname=pgserver.dbname(db))
         con = sqlite3.connect(db)
         try:
             con.executescript(statement)
@@ -78,3 +78,28 @@ class Tap:
 def expect(cond, what):
     if not cond:
         raise AssertionError(what)
+
+
+COLUMNS = ("message_key, address, domain, class, reason, status, reply_code, action,"
+           " feedback_type, diagnostic, event_time")
+
+
+def rows(engine, db):
+    """Every event, in a stable order, without id and source."""
+    query = f"SELECT {COLUMNS} FROM events ORDER BY message_key, address"
+    if engine.server:
+        return engine.server.psql(query, dbname=pgserver.dbname(db)).splitlines()
+    con = sqlite3.connect(db)
+    try:
+        return ["|".join("" if v is None else str(v) for v in r) for r in con.execute(query)]
+    finally:
+        con.close()
+
+
+def answers(db):
+    """What users read: stats and the suppression list in every format."""
+    out = {"stats": bk("stats", "--db", db, "--format", "json").stdout}
+    for fmt in ("text", "json", "csv", "addresses"):
+        out[fmt] = bk("suppress", "--db", db, "--now", "2026-04-01", "--window", "120",
+                      "--format", fmt).stdout
+    return out

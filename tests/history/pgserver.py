@@ -94,12 +94,21 @@ class Server:
                                "-d", self.conninfo(dbname), "-c", sql],
                               check=True, capture_output=True, text=True).stdout
 
+    def uri(self, dbname):
+        """The database as a URI: one shell word, as --db takes it."""
+        return f"postgresql://bk@/{dbname}?host={self.dir}&port={self.port}"
+
     def new_database(self, name=None):
-        """A fresh empty database; returns its keyword conninfo."""
+        """A fresh empty database; returns its URI."""
         self.dbs += 1
         name = name or f"t{self.dbs}"
         self.psql(f"CREATE DATABASE {name}")
-        return self.conninfo(name)
+        return self.uri(name)
+
+
+def dbname(uri):
+    """The database name of a URI made by Server.uri."""
+    return uri.split("/")[3].split("?")[0]
 
     def __enter__(self):
         return self.start()

@@ -14,38 +14,12 @@ import subprocess
 import sys
 import threading
 
-from common import BIN, ENV, Engine, Tap, bk, expect
+from common import BIN, ENV, Engine, Tap, answers, bk, expect, rows
 import bounces
 
 N = 2000
 engine = Engine(sys.argv[1])
 tap = Tap()
-COLUMNS = ("message_key, address, domain, class, reason, status, reply_code, action,"
-           " feedback_type, diagnostic, event_time")
-
-
-def rows(db):
-    """Every event, in a stable order, without id and source."""
-    query = f"SELECT {COLUMNS} FROM events ORDER BY message_key, address"
-    if engine.server:
-        return engine.server.psql(query, dbname=db.rsplit("dbname=", 1)[1]).splitlines()
-    import sqlite3
-    con = sqlite3.connect(db)
-    try:
-        return ["|".join("" if v is None else str(v) for v in r) for r in con.execute(query)]
-    finally:
-        con.close()
-
-
-def answers(db):
-    """What users read: stats and the suppression list in every format."""
-    out = {"stats": bk("stats", "--db", db, "--format", "json").stdout}
-    for fmt in ("text", "json", "csv", "addresses"):
-        out[fmt] = bk("suppress", "--db", db, "--now", "2026-04-01", "--window", "120",
-                      "--format", fmt).stdout
-    return out
-
-
 def write_mbox(name, indices):
     path = os.path.join(engine.tmp, name)
     with open(path, "w") as f:
@@ -87,7 +61,7 @@ def concurrent_equals_serial():
     for t in threads:
         t.join()
     expect(not failures, "\n".join(failures[:5]))
-    want, got = rows(serial), rows(shared)
+    want, got = rows(engine, serial), rows(engine, shared)
     expect(len(want) == N, f"serial has {len(want)} rows")
     expect(got == want, f"{len(got)} rows, {len(set(want) - set(got))} missing, {len(set(got) - set(want))} extra")
     a, b = answers(serial), answers(shared)
