@@ -488,7 +488,7 @@ test_history (void)
   g_autofree char *db = g_build_filename (tmpdir, "history.db", NULL);
   Run r = run (NULL, NULL, "ingest", "--db", db, mbox, NULL);
   g_assert_cmpint (r.status, ==, 0);
-  g_assert_nonnull (strstr (r.err, "2 messages, 1 new events"));
+  g_assert_nonnull (strstr (r.err, "2 messages, 1 new event,"));
   run_clear (&r);
   r = run (NULL, NULL, "stats", "--db", db, "--format", "json", NULL);
   g_assert_cmpint (r.status, ==, 0);
@@ -531,6 +531,22 @@ test_history (void)
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "no history database"));
   g_assert_false (g_file_test (nodb, G_FILE_TEST_EXISTS));
+  run_clear (&r);
+}
+
+/* the text summary counts in words of the right number */
+static void
+test_summary_plural (void)
+{
+  g_autofree char *a = write_tmp ("one.eml", dsn_msg);
+  Run r = run (NULL, NULL, "scan", a, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.err, "bouncekit: 1 message: 1 bounce, 0 non-bounces; 0 failed inputs; "
+                                   "1 recipient printed\n"));
+  run_clear (&r);
+  g_autofree char *db = g_build_filename (tmpdir, "plural.db", NULL);
+  r = run (NULL, NULL, "ingest", "--db", db, a, NULL);
+  g_assert_cmpstr (r.err, ==, "bouncekit: 1 message, 1 new event, 0 failed inputs\n");
   run_clear (&r);
 }
 
@@ -677,6 +693,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/rules/check", test_rules_check);
   g_test_add_func ("/cli/explain", test_explain);
   g_test_add_func ("/cli/history", test_history);
+  g_test_add_func ("/cli/summary/plural", test_summary_plural);
   g_test_add_func ("/cli/scan/summary-json", test_summary_json);
   g_test_add_func ("/cli/scan/jobs-identical", test_jobs_identical);
   g_test_add_func ("/cli/scan/output-safety", test_output_safety);

@@ -111,3 +111,11 @@ bk_cli_printable (const char *text)
       *p = '?';
   return valid;
 }
+
+/* bk_cli_count - "1 message", "0 messages", "2 messages": a count with
+ * its noun in the number it takes (English: singular for one only) */
+char *
+bk_cli_count (guint64 n, const char *one, const char *many)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT " %s", n, n == 1 ? one : many);
+}

@@ -48,6 +48,7 @@ char *bk_cli_default_rules_dir (void);
 gboolean bk_cli_parse (GOptionContext *ctx, int *argc, char ***argv);
 int bk_cli_finish_stdout (void);
 char *bk_cli_printable (const char *text);
+char *bk_cli_count (guint64 n, const char *one, const char *many);
 
 /* bk-csv.c */
 typedef struct {

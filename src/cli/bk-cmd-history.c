@@ -163,8 +163,12 @@ bk_cmd_ingest (int argc, char **argv)
         }
     }
   if (!quiet)
-    fprintf (stderr, "bouncekit: %" G_GUINT64_FORMAT " messages, %" G_GUINT64_FORMAT
-             " new events, %" G_GUINT64_FORMAT " failed inputs\n", messages, added, failed);
+    {
+      g_autofree char *m = bk_cli_count (messages, "message", "messages");
+      g_autofree char *a = bk_cli_count (added, "new event", "new events");
+      g_autofree char *f = bk_cli_count (failed, "failed input", "failed inputs");
+      fprintf (stderr, "bouncekit: %s, %s, %s\n", m, a, f);
+    }
   return failed ? BK_EXIT_FAILURE : BK_EXIT_OK;
 }
 

@@ -206,10 +206,12 @@ summary (const ScanStats *stats, gboolean json)
       fprintf (stderr, "%s\n", text);
       return;
     }
-  fprintf (stderr, "bouncekit: %" G_GUINT64_FORMAT " messages: %" G_GUINT64_FORMAT " bounces, %"
-           G_GUINT64_FORMAT " non-bounces; %" G_GUINT64_FORMAT " failed inputs; %" G_GUINT64_FORMAT
-           " recipients printed\n", stats->messages, stats->bounces, stats->messages - stats->bounces,
-           stats->failed, stats->recipients);
+  g_autofree char *messages = bk_cli_count (stats->messages, "message", "messages");
+  g_autofree char *bounces = bk_cli_count (stats->bounces, "bounce", "bounces");
+  g_autofree char *others = bk_cli_count (stats->messages - stats->bounces, "non-bounce", "non-bounces");
+  g_autofree char *failed = bk_cli_count (stats->failed, "failed input", "failed inputs");
+  g_autofree char *printed = bk_cli_count (stats->recipients, "recipient printed", "recipients printed");
+  fprintf (stderr, "bouncekit: %s: %s, %s; %s; %s\n", messages, bounces, others, failed, printed);
   g_autoptr (GList) keys = g_list_sort (g_hash_table_get_keys (stats->by_class), (GCompareFunc) strcmp);
   for (GList *l = keys; l; l = l->next)
     fprintf (stderr, "  class %-8s %u\n", (const char *) l->data,

@@ -6,6 +6,8 @@ database that is not there, unreachable, refusing the login, missing a
 table, newer than this bouncekit, or failing midway (nothing of the
 failed batch stays). Every failure is one line naming the database,
 without its password, and exit status 2."""
+import csv
+import io
 import json
 import os
 import sys
@@ -100,6 +102,38 @@ def test_forgive():
     r = bk("forgive", "--db", db, "--now", "2026-01-02", bounces.address(0).upper())
     expect(r.returncode == 0, r.stderr)
     expect(bk("suppress", "--db", db, "--now", "2026-01-03").stdout == "", "forgiven address still listed")
+
+
+def test_csv_injection():
+    """A hostile bounce: its address and domain begin with '=' and '-',
+    its diagnostic with '='. In the CSV of scan, suppress and stats no
+    cell may begin with a formula character; such cells get an
+    apostrophe, and everything else is kept."""
+    db = engine.new_db()
+    evil = bounces.make(0).replace("user0@d0.example", '=HYPERLINK("http://x")@-1+1.example')
+    evil = evil.replace("Diagnostic-Code: smtp; 550", "Diagnostic-Code: smtp; =cmd|' /C calc'!A0 550")
+    evil = evil.replace("bounce-0@", "evil-0@")
+    path = write("evil.eml", evil)
+    expect(bk("ingest", "-q", "--db", db, path).returncode == 0, "ingest failed")
+    outputs = {
+        "scan": bk("scan", "-q", "--format", "csv", path).stdout,
+        "suppress": bk("suppress", "--db", db, "--now", "2026-01-02", "--format", "csv").stdout,
+        "stats": bk("stats", "--db", db, "--format", "csv").stdout,
+    }
+    for name, text in outputs.items():
+        table = list(csv.reader(io.StringIO(text)))
+        expect(len(table) >= 2, f"{name}: {text!r}")
+        cells = [c for row in table[1:] for c in row]
+        bad = [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+        expect(not bad, f"{name}: formula cells {bad}")
+        expect(any(c.startswith("'=HYPERLINK@") or c.startswith("'-1+1.example") for c in cells),
+               f"{name}: the hostile cell is not there, guarded: {cells}")
+    scan = dict(zip(*list(csv.reader(io.StringIO(outputs["scan"])))[:2]))
+    expect(scan["diagnostic"].startswith("'=cmd|' /C calc'!A0 550"), scan["diagnostic"])
+    stats = list(csv.reader(io.StringIO(outputs["stats"])))
+    expect(stats[0] == ["group", "key", "class", "events"], stats[0])
+    expect(["domain", "'-1+1.example", "hard", "1"] in stats, stats)
+    expect(["reason", "userunknown", "hard", "1"] in stats, stats)
 
 
 def test_missing_db():
