@@ -40,9 +40,10 @@ static const char forgive_sql[] =
 /* Per address, counts of the events after its reset point: the later of
  * its last delivery and its last `forgive`. Soft and policy counts only
  * within the window ($2); $1 is now, $3 is 1 when policy bounces count
- * toward the soft threshold. The latest reason breaks ties of time by
- * the message key, not by the order of recording, so hosts recording in
- * any order get the same answer. */
+ * toward the soft threshold. The latest reason (a window function, one
+ * pass; both engines have them) breaks ties of time by the message key,
+ * not by the order of recording, so hosts recording in any order get
+ * the same answer. */
 static const char suppress_sql[] =
   "WITH delivered AS ("
   "  SELECT address, MAX(CASE WHEN reason = 'delivered' THEN event_time ELSE 0 END) AS t"
@@ -52,7 +53,9 @@ static const char suppress_sql[] =
   "    THEN f.forgiven_time ELSE d.t END AS since"
   "  FROM delivered d LEFT JOIN forgiven f ON f.address = d.address),"
   " live AS ("
-  "  SELECT e.* FROM events e JOIN reset r ON r.address = e.address"
+  "  SELECT e.address AS address, e.class AS class, e.reason AS reason, e.event_time AS event_time,"
+  "   ROW_NUMBER() OVER (PARTITION BY e.address ORDER BY e.event_time DESC, e.message_key DESC) AS latest"
+  "  FROM events e JOIN reset r ON r.address = e.address"
   "  WHERE e.event_time > r.since AND e.event_time <= $1 AND e.class <> 'none')"
   " SELECT address,"
   "  SUM(CASE WHEN class = 'hard' THEN 1 ELSE 0 END),"
@@ -63,8 +66,7 @@ static const char suppress_sql[] =
   "      THEN event_time END),"
   "  MAX(CASE WHEN (class = 'soft' OR ($3 = 1 AND class = 'policy')) AND event_time >= $2"
   "      THEN event_time END),"
-  "  (SELECT l.reason FROM live l WHERE l.address = live.address"
-  "     ORDER BY l.event_time DESC, l.message_key DESC LIMIT 1),"
+  "  MAX(CASE WHEN latest = 1 THEN reason END),"
   "  MAX(event_time)"
   " FROM live GROUP BY address";
 
