@@ -83,6 +83,32 @@ bk_cli_parse (GOptionContext *ctx, int *argc, char ***argv)
   return TRUE;
 }
 
+/* bk_cli_options - a command's whole option parsing: @usage after the
+ * command name in --help ("PARAMS - summary"), @description (nullable:
+ * exit statuses and the like) below the options; a bad command line is
+ * reported (see bk_cli_parse) and gives FALSE */
+gboolean
+bk_cli_options (int *argc, char ***argv, const char *usage, const char *description,
+                const GOptionEntry *entries)
+{
+  g_autoptr (GOptionContext) ctx = g_option_context_new (usage);
+  if (description)
+    g_option_context_set_description (ctx, description);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  return bk_cli_parse (ctx, argc, argv);
+}
+
+/* bk_cli_rules - bk_cli_load_rules, or one line saying why not and NULL */
+BkRuleset *
+bk_cli_rules (const char *option_dir, gboolean batch)
+{
+  g_autoptr (GError) err = NULL;
+  BkRuleset *rules = bk_cli_load_rules (option_dir, batch, &err);
+  if (rules == NULL)
+    bk_cli_error ("cannot load rules: %s", err->message);
+  return rules;
+}
+
 /* bk_cli_finish_stdout - flush stdout; a write error (disk full, closed
  * pipe) must not pass as success */
 int

@@ -46,6 +46,9 @@ void bk_cli_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 BkRuleset *bk_cli_load_rules (const char *option_dir, gboolean batch, GError **error);
 char *bk_cli_default_rules_dir (void);
 gboolean bk_cli_parse (GOptionContext *ctx, int *argc, char ***argv);
+gboolean bk_cli_options (int *argc, char ***argv, const char *usage, const char *description,
+                         const GOptionEntry *entries);
+BkRuleset *bk_cli_rules (const char *option_dir, gboolean batch);
 int bk_cli_finish_stdout (void);
 char *bk_cli_printable (const char *text);
 char *bk_cli_count (guint64 n, const char *one, const char *many);

@@ -164,16 +164,13 @@ bk_cmd_check (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "[FILE|-]" },
     { 0 },
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("[FILE|-] - is this message a bounce?");
-  g_option_context_set_description (ctx,
+  if (!bk_cli_options (&argc, &argv, "[FILE|-] - is this message a bounce?",
     "Exit status: 0 a bounce (of the --class classes); 1 not a bounce;\n"
     "2 an error (unreadable input, bad rules, bad usage, with --record a\n"
     "database that cannot be written: nothing is recorded).\n"
     "Given a header without a body (procmail without the B flag), one line on\n"
     "stderr says so, and a header that shows a bounce counts as one of unknown\n"
-    "class: it passes any --class list naming hard, soft or policy.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!bk_cli_parse (ctx, &argc, &argv))
+    "class: it passes any --class list naming hard, soft or policy.", entries))
     return BK_EXIT_USAGE;
   guint mask;
   if (!parse_classes (classes, &mask))
@@ -194,12 +191,9 @@ bk_cmd_check (int argc, char **argv)
     }
 
   g_autoptr (GError) err = NULL;
-  g_autoptr (BkRuleset) rules = bk_cli_load_rules (rules_dir, FALSE, &err);
+  g_autoptr (BkRuleset) rules = bk_cli_rules (rules_dir, FALSE);
   if (rules == NULL)
-    {
-      bk_cli_error ("cannot load rules: %s", err->message);
-      return BK_EXIT_USAGE;
-    }
+    return BK_EXIT_USAGE;
   g_autoptr (BkReader) rd = bk_reader_new (path);
   g_autoptr (BkReaderItem) item = bk_reader_next (rd);
   if (item == NULL || item->error)

@@ -25,22 +25,16 @@ bk_cmd_explain (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "FILE" },
     { 0 },
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("FILE - show how a message was decided");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!bk_cli_parse (ctx, &argc, &argv))
+  if (!bk_cli_options (&argc, &argv, "FILE - show how a message was decided", NULL, entries))
     return BK_EXIT_USAGE;
   if (paths == NULL || paths[0] == NULL || paths[1])
     {
       bk_cli_error ("explain takes one FILE (or '-')");
       return BK_EXIT_USAGE;
     }
-  g_autoptr (GError) err = NULL;
-  g_autoptr (BkRuleset) rules = bk_cli_load_rules (rules_dir, FALSE, &err);
+  g_autoptr (BkRuleset) rules = bk_cli_rules (rules_dir, FALSE);
   if (rules == NULL)
-    {
-      bk_cli_error ("cannot load rules: %s", err->message);
-      return BK_EXIT_FAILURE;
-    }
+    return BK_EXIT_FAILURE;
   g_autoptr (BkAnalyzer) an = bk_analyzer_new (rules);
   g_autoptr (BkReader) rd = bk_reader_new (paths[0]);
   int rc = BK_EXIT_OK;

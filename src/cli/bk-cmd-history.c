@@ -98,15 +98,12 @@ bk_cmd_ingest (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
     { 0 },
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("--db FILE PATH… - record bounces in the history");
-  g_option_context_set_description (ctx,
+  if (!bk_cli_options (&argc, &argv, "--db FILE PATH… - record bounces in the history",
     "Every recipient event is keyed by the bounce's identity and the address,\n"
     "so ingesting the same input again adds nothing.\n"
     "Each input PATH is one transaction: a failure leaves nothing of it.\n"
     "Exit status: 0 all inputs read; 1 an input failed; 2 usage, or the\n"
-    "database failed.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!bk_cli_parse (ctx, &argc, &argv))
+    "database failed.", entries))
     return BK_EXIT_USAGE;
   if (paths == NULL || paths[0] == NULL)
     {
@@ -117,12 +114,9 @@ bk_cmd_ingest (int argc, char **argv)
   if (h == NULL)
     return db ? BK_EXIT_DB : BK_EXIT_USAGE;
   g_autoptr (GError) err = NULL;
-  g_autoptr (BkRuleset) rules = bk_cli_load_rules (rules_dir, TRUE, &err);
+  g_autoptr (BkRuleset) rules = bk_cli_rules (rules_dir, TRUE);
   if (rules == NULL)
-    {
-      bk_cli_error ("cannot load rules: %s", err->message);
-      return BK_EXIT_FAILURE;
-    }
+    return BK_EXIT_FAILURE;
   g_autoptr (BkAnalyzer) an = bk_analyzer_new (rules);
   guint64 messages = 0, added = 0, failed = 0;
   for (guint p = 0; paths[p]; p++)
@@ -226,13 +220,10 @@ bk_cmd_suppress (int argc, char **argv)
     { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, "Reference time (Unix seconds or ISO 8601; default: now)", "TIME" },
     { 0 },
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("--db FILE - addresses to stop mailing");
-  g_option_context_set_description (ctx,
+  if (!bk_cli_options (&argc, &argv, "--db FILE - addresses to stop mailing",
     "An address is listed after any hard bounce, any complaint, or N soft\n"
     "bounces spread over at least --soft-span days within the window. A later\n"
-    "delivery or 'bouncekit forgive' resets it.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!bk_cli_parse (ctx, &argc, &argv))
+    "delivery or 'bouncekit forgive' resets it.", entries))
     return BK_EXIT_USAGE;
   BkSuppressOptions o = { 0 };
   if (threshold < 1 || window < 0 || span < 0 || !parse_now (now_text, &o.now))
@@ -315,9 +306,7 @@ bk_cmd_stats (int argc, char **argv)
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default), json, or csv (group,key,class,events)", "FORMAT" },
     { 0 },
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("--db FILE - counts per domain and reason");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!bk_cli_parse (ctx, &argc, &argv))
+  if (!bk_cli_options (&argc, &argv, "--db FILE - counts per domain and reason", NULL, entries))
     return BK_EXIT_USAGE;
   const char *fmt = format_name ? format_name : "text";
   gboolean json = strcmp (fmt, "json") == 0, csv = strcmp (fmt, "csv") == 0;
@@ -403,9 +392,7 @@ bk_cmd_forgive (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &addrs, NULL, "ADDRESS…" },
     { 0 },
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("--db FILE ADDRESS… - reset addresses");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!bk_cli_parse (ctx, &argc, &argv))
+  if (!bk_cli_options (&argc, &argv, "--db FILE ADDRESS… - reset addresses", NULL, entries))
     return BK_EXIT_USAGE;
   gint64 now;
   if (addrs == NULL || addrs[0] == NULL || !parse_now (now_text, &now))

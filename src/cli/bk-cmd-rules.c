@@ -13,9 +13,7 @@ bk_cmd_rules (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, "check [DIR]" },
     { 0 },
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("check [DIR] - validate a rules directory");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!bk_cli_parse (ctx, &argc, &argv))
+  if (!bk_cli_options (&argc, &argv, "check [DIR] - validate a rules directory", NULL, entries))
     return BK_EXIT_USAGE;
   if (args == NULL || strcmp (args[0], "check") != 0 || (args[1] && args[2]))
     {

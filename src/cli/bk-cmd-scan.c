@@ -242,13 +242,10 @@ bk_cmd_scan (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
     { 0 },
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("[PATH…|-] - analyse bounce messages");
-  g_option_context_set_description (ctx,
+  if (!bk_cli_options (&argc, &argv, "[PATH…|-] - analyse bounce messages",
     "PATH is a message file, an mbox, a Maildir or a directory tree; '-' or\n"
     "nothing reads standard input. One line per recipient on stdout.\n"
-    "Exit status: 0 all inputs read; 1 some input failed; 2 usage error.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!bk_cli_parse (ctx, &argc, &argv))
+    "Exit status: 0 all inputs read; 1 some input failed; 2 usage error.", entries))
     return BK_EXIT_USAGE;
 
   BkOutputFormat format;
@@ -267,13 +264,9 @@ bk_cmd_scan (int argc, char **argv)
       bk_cli_error ("--jobs must be at least 1");
       return BK_EXIT_USAGE;
     }
-  g_autoptr (GError) err = NULL;
-  g_autoptr (BkRuleset) rules = bk_cli_load_rules (rules_dir, TRUE, &err);
+  g_autoptr (BkRuleset) rules = bk_cli_rules (rules_dir, TRUE);
   if (rules == NULL)
-    {
-      bk_cli_error ("cannot load rules: %s", err->message);
-      return BK_EXIT_FAILURE;
-    }
+    return BK_EXIT_FAILURE;
   if (jobs == 0)
     jobs = (int) MIN (g_get_num_processors (), 64);
   static char *stdin_only[] = { (char *) "-", NULL };
