@@ -98,7 +98,7 @@ bk_cmd_ingest (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
     { 0 },
   };
-  if (!bk_cli_options (&argc, &argv, "--db FILE PATH… - record bounces in the history",
+  if (!bk_cli_options (&argc, &argv, "--db FILE|URI PATH… - record bounces in the history",
     "Every recipient event is keyed by the bounce's identity and the address,\n"
     "so ingesting the same input again adds nothing.\n"
     "Each input PATH is one transaction: a failure leaves nothing of it.\n"
@@ -220,7 +220,7 @@ bk_cmd_suppress (int argc, char **argv)
     { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, "Reference time (Unix seconds or ISO 8601; default: now)", "TIME" },
     { 0 },
   };
-  if (!bk_cli_options (&argc, &argv, "--db FILE - addresses to stop mailing",
+  if (!bk_cli_options (&argc, &argv, "--db FILE|URI - addresses to stop mailing",
     "An address is listed after any hard bounce, any complaint, or N soft\n"
     "bounces spread over at least --soft-span days within the window. A later\n"
     "delivery or 'bouncekit forgive' resets it.", entries))
@@ -306,7 +306,7 @@ bk_cmd_stats (int argc, char **argv)
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default), json, or csv (group,key,class,events)", "FORMAT" },
     { 0 },
   };
-  if (!bk_cli_options (&argc, &argv, "--db FILE - counts per domain and reason", NULL, entries))
+  if (!bk_cli_options (&argc, &argv, "--db FILE|URI - counts per domain and reason", NULL, entries))
     return BK_EXIT_USAGE;
   const char *fmt = format_name ? format_name : "text";
   gboolean json = strcmp (fmt, "json") == 0, csv = strcmp (fmt, "csv") == 0;
@@ -392,12 +392,12 @@ bk_cmd_forgive (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &addrs, NULL, "ADDRESS…" },
     { 0 },
   };
-  if (!bk_cli_options (&argc, &argv, "--db FILE ADDRESS… - reset addresses", NULL, entries))
+  if (!bk_cli_options (&argc, &argv, "--db FILE|URI ADDRESS… - reset addresses", NULL, entries))
     return BK_EXIT_USAGE;
   gint64 now;
   if (addrs == NULL || addrs[0] == NULL || !parse_now (now_text, &now))
     {
-      bk_cli_error ("forgive needs --db FILE and at least one ADDRESS");
+      bk_cli_error ("forgive needs --db FILE|URI and at least one ADDRESS");
       return BK_EXIT_USAGE;
     }
   g_autoptr (BkHistory) h = open_db (db, TRUE);
