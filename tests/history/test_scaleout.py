@@ -17,7 +17,7 @@ import bounces
 
 if shutil.which("parallel") is None:
     print("1..0 # SKIP GNU parallel is not installed (Debian: apt-get install parallel)")
-    sys.exit(77)
+    sys.exit(0)
 
 N = 600
 engine = Engine(sys.argv[1])
