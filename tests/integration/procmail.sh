@@ -11,6 +11,9 @@
 #   C  --record --db   -> bounces.mbox (locked), the rest -> inbox.mbox;
 #                         the history it records equals `bouncekit ingest`
 #   D  bouncekit fails (rules missing): every message -> Maildir/
+#   E  --record into a history database that is down (a PostgreSQL
+#      server nobody runs): every message -> Maildir/, the reason in
+#      procmail's log
 # and every message must land in exactly one place, unchanged.
 #
 # Installs nothing: without procmail on PATH it exits 77 (skipped).
@@ -62,6 +65,10 @@ expected_B ()
   case $1 in hard) echo .Bounces.Hard ;; other) echo .Bounces ;; *) echo Maildir ;; esac
 }
 expected_D ()
+{
+  echo Maildir
+}
+expected_E ()
 {
   echo Maildir
 }
@@ -142,6 +149,25 @@ write_rc D '
 .Bounces/
 ' "$workdir/no-such-rules"
 run_maildir_variant D .Bounces Maildir
+
+# E: the shared history is down (nothing listens on port 1): check
+# --record exits 2, the condition fails, and every message reaches the
+# default mailbox; the log names the database, never its password.
+write_rc E '
+:0 HB
+* ? bouncekit check --record --db postgresql://bk:hunter2@127.0.0.1:1/bounces
+.Bounces/
+' "$bk_rules"
+run_maildir_variant E .Bounces Maildir
+# (procmail's own VERBOSE lines quote the command, password and all:
+# hence ~/.pgpass in the recipes; bouncekit's lines must not)
+if grep -q "^bouncekit: 'postgresql://bk:\*\*\*@127.0.0.1:1/bounces': cannot connect" "$workdir/E/procmail.log" &&
+   ! grep "^bouncekit:" "$workdir/E/procmail.log" | grep -q hunter2; then
+  bk_ok "E: procmail's log names the database that is down, password masked"
+else
+  bk_not_ok "E: no masked one-line database error in procmail's log"
+  sed 's/^/# /' "$workdir/E/procmail.log" | head -20
+fi
 
 # C: mbox folders (with a local lockfile, the trailing ":") and
 # --record --db. procmail -m writes no "From " separator unless asked
