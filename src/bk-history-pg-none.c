@@ -16,8 +16,8 @@ bk_history_pg_open (BkHistory *h, const char *conninfo, BkHistoryOpenFlags flags
   return FALSE;
 }
 
-/* bk_history_pg_display - without libpq to parse the target, only its
- * kind: it may hold a password */
+/* bk_history_pg_display - without libpq to parse a keyword string, only
+ * its kind: it may hold a password */
 char *
 bk_history_pg_display (const char *conninfo)
 {

@@ -274,43 +274,11 @@ bk_history_pg_open (BkHistory *h, const char *conninfo, BkHistoryOpenFlags flags
   return create_schema (c, error);
 }
 
-/* mask_uri - a URI with the password of its user part and of a
- * "password=" query parameter replaced */
-static char *
-mask_uri (const char *uri)
-{
-  g_autoptr (GString) out = g_string_new (uri);
-  const char *scheme_end = strstr (out->str, "://");
-  gsize start = scheme_end ? (gsize) (scheme_end - out->str) + 3 : 0;
-  gsize end = start + strcspn (out->str + start, "/?");
-  const char *at = g_strrstr_len (out->str + start, end - start, "@");
-  const char *colon = at ? memchr (out->str + start, ':', at - (out->str + start)) : NULL;
-  if (colon)
-    {
-      gsize from = colon - out->str + 1;
-      g_string_erase (out, from, at - colon - 1);
-      g_string_insert (out, from, "***");
-    }
-  const char *query = strchr (out->str, '?');
-  for (const char *p = query; p && *p; p = strchr (p + 1, '&'))
-    if (g_str_has_prefix (p + 1, "password="))
-      {
-        gsize from = p + 1 + strlen ("password=") - out->str;
-        gsize len = strcspn (out->str + from, "&");
-        g_string_erase (out, from, len);
-        g_string_insert (out, from, "***");
-        p = out->str + from;
-      }
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-/* bk_history_pg_display - @conninfo without its password: a URI as
- * given, masked; a keyword string rebuilt from libpq's own parse */
+/* bk_history_pg_display - a keyword string without its password,
+ * rebuilt from libpq's own parse of it */
 char *
 bk_history_pg_display (const char *conninfo)
 {
-  if (g_str_has_prefix (conninfo, "postgresql://") || g_str_has_prefix (conninfo, "postgres://"))
-    return mask_uri (conninfo);
   PQconninfoOption *opts = PQconninfoParse (conninfo, NULL);
   if (opts == NULL)
     return g_strdup ("(unreadable PostgreSQL connection string)");

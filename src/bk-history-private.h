@@ -102,6 +102,7 @@ gboolean bk_history_sqlite_open (BkHistory *h, const char *path, BkHistoryOpenFl
 /* bk-history-pg.c: open the PostgreSQL database @conninfo into @h; the
  * stub without libpq reports that support is not built in */
 gboolean bk_history_pg_open (BkHistory *h, const char *conninfo, BkHistoryOpenFlags flags, GError **error);
+/* a libpq keyword string as errors show it (no password) */
 char *bk_history_pg_display (const char *conninfo);
 
 /* bk-history.c */

@@ -130,6 +130,36 @@ bk_history_target_is_pg (const char *target)
   return *p == '=';
 }
 
+/* mask_uri - a URI with the password of its user part and of a
+ * "password=" query parameter replaced */
+static char *
+mask_uri (const char *uri)
+{
+  g_autoptr (GString) out = g_string_new (uri);
+  const char *scheme_end = strstr (out->str, "://");
+  gsize start = scheme_end ? (gsize) (scheme_end - out->str) + 3 : 0;
+  gsize end = start + strcspn (out->str + start, "/?");
+  const char *at = g_strrstr_len (out->str + start, end - start, "@");
+  const char *colon = at ? memchr (out->str + start, ':', at - (out->str + start)) : NULL;
+  if (colon)
+    {
+      gsize from = colon - out->str + 1;
+      g_string_erase (out, from, at - colon - 1);
+      g_string_insert (out, from, "***");
+    }
+  const char *query = strchr (out->str, '?');
+  for (const char *p = query; p && *p; p = strchr (p + 1, '&'))
+    if (g_str_has_prefix (p + 1, "password="))
+      {
+        gsize from = p + 1 + strlen ("password=") - out->str;
+        gsize len = strcspn (out->str + from, "&");
+        g_string_erase (out, from, len);
+        g_string_insert (out, from, "***");
+        p = out->str + from;
+      }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 /**
  * bk_history_display_name:
  * @target: a --db value
@@ -141,6 +171,8 @@ char *
 bk_history_display_name (const char *target)
 {
   g_return_val_if_fail (target != NULL, NULL);
+  if (g_str_has_prefix (target, "postgresql://") || g_str_has_prefix (target, "postgres://"))
+    return mask_uri (target);
   if (bk_history_target_is_pg (target))
     return bk_history_pg_display (target);
   return g_strdup (target);

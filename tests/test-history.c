@@ -282,6 +282,31 @@ test_stats (Fixture *f, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (reason, "hard"), ==, 2);
 }
 
+/* the latest reason is the latest event's, whatever the order of
+ * recording; a tie of time goes to the greater message key, so hosts
+ * recording in different orders agree */
+static void
+test_last_reason (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  event (f, "mid:b", "late@example.com", BK_BOUNCE_CLASS_SOFT, "mailboxfull", T0 + 2 * DAY);
+  event (f, "mid:a", "late@example.com", BK_BOUNCE_CLASS_HARD, "userunknown", T0);
+  event (f, "mid:z", "tie@example.com", BK_BOUNCE_CLASS_HARD, "hostunknown", T0);
+  event (f, "mid:y", "tie@example.com", BK_BOUNCE_CLASS_HARD, "userunknown", T0);
+  g_autoptr (GPtrArray) list = suppress (f, 3, 7, 30, FALSE, T0 + 3 * DAY);
+  BkSuppressed *late = find (list, "late@example.com");
+  g_assert_nonnull (late);
+  g_assert_cmpstr (late->why, ==, "hard");
+  g_assert_cmpstr (late->last_reason, ==, "mailboxfull");
+  g_assert_cmpint (late->last_time, ==, T0 + 2 * DAY);
+  BkSuppressed *tie = find (list, "tie@example.com");
+  g_assert_nonnull (tie);
+  g_assert_cmpuint (tie->hard, ==, 2);
+  g_assert_cmpstr (tie->last_reason, ==, "hostunknown");
+  /* sorted without regard to case */
+  g_assert_cmpstr (((BkSuppressed *) g_ptr_array_index (list, 0))->address, ==, "late@example.com");
+}
+
 /* the same bounce recorded through two connections (two hosts) is one
  * event; a batch rolled back leaves nothing */
 static void
@@ -400,6 +425,7 @@ main (int argc, char **argv)
   g_test_add ("/history/suppress/reset-by-delivery", Fixture, NULL, setup, test_reset_by_delivery, teardown);
   g_test_add ("/history/forgive", Fixture, NULL, setup, test_forgive, teardown);
   g_test_add ("/history/stats", Fixture, NULL, setup, test_stats, teardown);
+  g_test_add ("/history/suppress/last-reason", Fixture, NULL, setup, test_last_reason, teardown);
   g_test_add ("/history/two-writers", Fixture, NULL, setup, test_two_writers, teardown);
   g_test_add_func ("/history/open/newer-schema", test_newer_schema);
   g_test_add_func ("/history/open/missing", test_missing);
