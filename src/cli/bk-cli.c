@@ -109,6 +109,34 @@ bk_cli_rules (const char *option_dir, gboolean batch)
   return rules;
 }
 
+/* bk_cli_each_message - the message loop of the one-thread commands:
+ * every message of @path, analysed by @an, to @fn; an input that cannot
+ * be read is named on stderr, counted in @failed, and the loop goes on.
+ * Returns FALSE when @fn stopped it. */
+gboolean
+bk_cli_each_message (BkAnalyzer *an, const char *path, BkCliMessageFn fn, gpointer data,
+                     guint64 *failed)
+{
+  g_autoptr (BkReader) rd = bk_reader_new (path);
+  BkReaderItem *item;
+  gboolean go_on = TRUE;
+  while (go_on && (item = bk_reader_next (rd)))
+    {
+      if (item->error)
+        {
+          bk_cli_error ("%s", item->error->message);
+          (*failed)++;
+        }
+      else
+        {
+          g_autoptr (BkReport) report = bk_analyzer_analyze (an, item->message);
+          go_on = fn (item, report, data);
+        }
+      bk_reader_item_free (item);
+    }
+  return go_on;
+}
+
 /* bk_cli_finish_stdout - flush stdout; a write error (disk full, closed
  * pipe) must not pass as success */
 int

@@ -49,6 +49,9 @@ gboolean bk_cli_parse (GOptionContext *ctx, int *argc, char ***argv);
 gboolean bk_cli_options (int *argc, char ***argv, const char *usage, const char *description,
                          const GOptionEntry *entries);
 BkRuleset *bk_cli_rules (const char *option_dir, gboolean batch);
+typedef gboolean (*BkCliMessageFn) (const BkReaderItem *item, BkReport *report, gpointer data);
+gboolean bk_cli_each_message (BkAnalyzer *an, const char *path, BkCliMessageFn fn, gpointer data,
+                              guint64 *failed);
 int bk_cli_finish_stdout (void);
 char *bk_cli_printable (const char *text);
 char *bk_cli_count (guint64 n, const char *one, const char *many);

@@ -84,6 +84,26 @@ bk_cli_open_history (const char *db, BkHistoryOpenFlags flags)
   return h;
 }
 
+typedef struct {
+  BkHistory *h;
+  guint64 messages;
+  guint64 added;
+  GError *error;
+} Ingest;
+
+/* ingest_one - record one message; a database error stops the path */
+static gboolean
+ingest_one (const BkReaderItem *item, BkReport *report, gpointer data)
+{
+  Ingest *in = data;
+  guint n = 0;
+  in->messages++;
+  if (!bk_cli_record (in->h, report, item->message, item->source, &n, &in->error))
+    return FALSE;
+  in->added += n;
+  return TRUE;
+}
+
 int
 bk_cmd_ingest (int argc, char **argv)
 {
@@ -126,30 +146,15 @@ bk_cmd_ingest (int argc, char **argv)
           bk_cli_error ("%s", err->message);
           return BK_EXIT_DB;
         }
-      g_autoptr (BkReader) rd = bk_reader_new (paths[p]);
-      BkReaderItem *item;
-      while ((item = bk_reader_next (rd)))
+      Ingest in = { h, 0, 0, NULL };
+      if (!bk_cli_each_message (an, paths[p], ingest_one, &in, &failed))
         {
-          if (item->error)
-            {
-              bk_cli_error ("%s", item->error->message);
-              failed++;
-            }
-          else
-            {
-              g_autoptr (BkReport) report = bk_analyzer_analyze (an, item->message);
-              guint n = 0;
-              messages++;
-              if (!bk_cli_record (h, report, item->message, item->source, &n, &err))
-                {
-                  bk_cli_error ("%s", err->message);
-                  bk_reader_item_free (item);
-                  return BK_EXIT_DB;   /* the open transaction is rolled back on close */
-                }
-              added += n;
-            }
-          bk_reader_item_free (item);
+          bk_cli_error ("%s", in.error->message);
+          g_error_free (in.error);
+          return BK_EXIT_DB;   /* the open transaction is rolled back on close */
         }
+      messages += in.messages;
+      added += in.added;
       if (!bk_history_commit (h, &err))
         {
           bk_cli_error ("%s", err->message);
