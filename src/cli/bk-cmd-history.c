@@ -2,10 +2,10 @@
 /*
  * List hygiene commands over the history (an SQLite file, or a
  * PostgreSQL database several hosts share):
- *   ingest --db FILE PATH…   record every recipient event (idempotent)
- *   suppress --db FILE …     the addresses to stop mailing, with evidence
- *   stats --db FILE          counts per domain and per reason
- *   forgive --db FILE ADDR…  reset addresses
+ *   ingest --db DB PATH…     record every recipient event (idempotent)
+ *   suppress --db DB …       the addresses to stop mailing, with evidence
+ *   stats --db DB            counts per domain and per reason
+ *   forgive --db DB ADDR…    reset addresses
  * ingest commits once per input path, so an interrupted run loses at most
  * the path in progress and a rerun adds only what is missing.
  */
