@@ -12,6 +12,8 @@
 #   D  --record --db in the execute wrapper, and vnd.dovecot.pipe feeding
 #      `bouncekit ingest`: both histories equal a batch ingest
 #   E  bouncekit fails (rules missing): every message -> INBOX
+#   G  --record into a history database that is down (a PostgreSQL
+#      server nobody runs): every message -> INBOX
 #   F  the real delivery agent, dovecot-lda, with the filter as a global
 #      sieve_before script ending in `stop` and a personal script after
 #      it: bounces -> .Bounces, the rest -> where the user's script says
@@ -72,6 +74,7 @@ make_wrapper bouncekit-check "$bk_rules" check
 make_wrapper bouncekit-record "$bk_rules" check --record --db "'$workdir/D/history.db'"
 make_wrapper bouncekit-ingest "$bk_rules" ingest --quiet --db "'$workdir/D/piped.db'" -
 make_wrapper bouncekit-check-norules "$workdir/no-such-rules" check
+make_wrapper bouncekit-record-down "$bk_rules" check --record --db "'postgresql://bk@127.0.0.1:1/bounces'"
 
 # write_conf VARIANT: $workdir/VARIANT/dovecot.conf, mail in
 # $workdir/VARIANT/Maildir.
@@ -135,6 +138,10 @@ expected_D ()
   expected_B "$1"
 }
 expected_E ()
+{
+  echo Maildir
+}
+expected_G ()
 {
   echo Maildir
 }
@@ -284,6 +291,17 @@ if execute :pipe "bouncekit-check-norules" {
 }
 EOF
 deliver_variant E sieve_deliver .Bounces Maildir
+
+# G: the shared history is down: check --record exits 2, execute is
+# false, and the message is kept in INBOX.
+write_conf G
+cat > "$workdir/G/script.sieve" << 'EOF'
+require ["vnd.dovecot.execute", "fileinto", "mailbox"];
+if execute :pipe "bouncekit-record-down" {
+  fileinto :create "Bounces";
+}
+EOF
+deliver_variant G sieve_deliver .Bounces Maildir
 
 # F: the real delivery agent, dovecot-lda, the way a server runs the
 # filter: a global script (sieve_before; vnd.dovecot.execute enabled by
