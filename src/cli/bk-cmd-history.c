@@ -130,13 +130,14 @@ bk_cmd_ingest (int argc, char **argv)
       bk_cli_error ("ingest needs at least one PATH ('-' for stdin)");
       return BK_EXIT_USAGE;
     }
+  /* rules first: a run that cannot analyse anything creates no database */
+  g_autoptr (BkRuleset) rules = bk_cli_rules (rules_dir, TRUE);
+  if (rules == NULL)
+    return BK_EXIT_FAILURE;
   g_autoptr (BkHistory) h = open_db (db, FALSE);
   if (h == NULL)
     return db ? BK_EXIT_DB : BK_EXIT_USAGE;
   g_autoptr (GError) err = NULL;
-  g_autoptr (BkRuleset) rules = bk_cli_rules (rules_dir, TRUE);
-  if (rules == NULL)
-    return BK_EXIT_FAILURE;
   g_autoptr (BkAnalyzer) an = bk_analyzer_new (rules);
   guint64 messages = 0, added = 0, failed = 0;
   for (guint p = 0; paths[p]; p++)
