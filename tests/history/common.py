@@ -25,8 +25,9 @@ class Engine:
 
     def __init__(self, name):
         self.name = name
-        self.tmp = tempfile.mkdtemp(prefix="bk-hist-")
+        # the server first: a skipped run leaves no directory behind
         self.server = pgserver.server_or_skip() if name == "postgresql" else None
+        self.tmp = tempfile.mkdtemp(prefix="bk-hist-")
         self.n = 0
 
     def new_db(self):
