@@ -114,9 +114,9 @@ object_member (JsonObject *o, const char *key)
 
 /* parse_object - the JSON object in @text: from its first line that opens
  * one to the last closing brace; an SNS envelope's "Message" string is
- * unwrapped. Returns a new reference or NULL. */
+ * unwrapped (@depth envelopes at most). Returns a new reference or NULL. */
 static JsonNode *
-parse_object (const char *text)
+parse_object (const char *text, guint depth)
 {
   const char *start = text;
   while (*start && *start != '{')
@@ -136,8 +136,8 @@ parse_object (const char *text)
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   const char *inner = string_member (json_node_get_object (root), "Message");
-  if (inner && inner[0] == '{')
-    return parse_object (inner);
+  if (inner && inner[0] == '{' && depth > 0)
+    return parse_object (inner, depth - 1);
   return json_node_ref (root);
 }
 
@@ -260,7 +260,7 @@ bk_notice_json (BkAnalysis *a)
   if (a->report->recipients->len || a->parts->has_dsn || a->parts->has_feedback
       || strchr (a->parts->text->str, '{') == NULL)
     return BK_STEP_NEXT;
-  g_autoptr (JsonNode) root = parse_object (a->parts->text->str);
+  g_autoptr (JsonNode) root = parse_object (a->parts->text->str, 2);
   JsonObject *event = root ? json_node_get_object (root) : NULL;
   EventKind kind = event ? find_event (event) : EV_NONE;
   if (kind == EV_NONE)

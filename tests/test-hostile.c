@@ -189,6 +189,37 @@ test_many_recipients (void)
   g_assert_cmpuint (report->recipients->len, ==, BK_MAX_RECIPIENTS);
 }
 
+/* a JSON event notice: 100,000 recipients are cut at the limit; an array
+ * nested 100,000 deep is no crash */
+static void
+test_json_notice (void)
+{
+  guint n = small ? 20000 : 100000;
+  const char *head = "From: AWS Notifications <no-reply@sns.amazonaws.com>\n"
+                     "Subject: AWS Notification Message\n"
+                     "Content-Type: text/plain\n\n"
+                     "{\"notificationType\":\"Bounce\",\"bounce\":{\"bouncedRecipients\":[";
+  g_autoptr (GString) many = g_string_new (head);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (many, "%s{\"emailAddress\":\"user%u@example.com\",\"status\":\"5.1.1\"}",
+                            i ? "," : "", i);
+  g_string_append (many, "]}}\n");
+  g_autoptr (BkReport) report = analyse (many->str, many->len);
+  g_assert_nonnull (report);
+  g_assert_cmpuint (report->recipients->len, ==, BK_MAX_RECIPIENTS);
+
+  g_autoptr (GString) deep = g_string_new (head);
+  g_string_append (deep, "{\"emailAddress\":\"user@example.com\",\"status\":\"5.1.1\"}]},\"deep\":");
+  for (guint i = 0; i < n; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < n; i++)
+    g_string_append_c (deep, ']');
+  g_string_append (deep, "}\n");
+  g_autoptr (BkReport) nested = analyse (deep->str, deep->len);
+  g_assert_nonnull (nested);
+  g_assert_cmpuint (nested->recipients->len, <=, 1);
+}
+
 static void
 test_long_diagnostic (void)
 {
@@ -318,6 +349,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/unclosed-boundary", test_unclosed_boundary);
   g_test_add_func ("/hostile/invalid-base64-qp", test_bad_encodings);
   g_test_add_func ("/hostile/100000-recipients", test_many_recipients);
+  g_test_add_func ("/hostile/json-notice", test_json_notice);
   g_test_add_func ("/hostile/long-diagnostic", test_long_diagnostic);
   g_test_add_func ("/hostile/invalid-utf8-charset", test_invalid_utf8_charset);
   g_test_add_func ("/hostile/broken-mbox", test_broken_mbox);
