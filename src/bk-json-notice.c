@@ -112,6 +112,39 @@ object_member (JsonObject *o, const char *key)
   return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
 }
 
+/* Event notices nest a few levels; json-glib's parser recurses once per
+ * level, so a text nested deeper is refused before it is parsed */
+#define MAX_JSON_DEPTH 64
+
+/* shallow - is the JSON in [start, end) nested at most MAX_JSON_DEPTH
+ * deep (brackets inside strings not counted)? */
+static gboolean
+shallow (const char *start, const char *end)
+{
+  int depth = 0;
+  gboolean in_string = FALSE;
+  for (const char *p = start; p < end; p++)
+    {
+      if (in_string)
+        {
+          if (*p == '\\' && p + 1 < end)
+            p++;
+          else if (*p == '"')
+            in_string = FALSE;
+        }
+      else if (*p == '"')
+        in_string = TRUE;
+      else if (*p == '{' || *p == '[')
+        {
+          if (++depth > MAX_JSON_DEPTH)
+            return FALSE;
+        }
+      else if (*p == '}' || *p == ']')
+        depth--;
+    }
+  return TRUE;
+}
+
 /* parse_object - the JSON object in @text: from its first line that opens
  * one to the last closing brace; an SNS envelope's "Message" string is
  * unwrapped (@depth envelopes at most). Returns a new reference or NULL. */
@@ -127,7 +160,7 @@ parse_object (const char *text, guint depth)
       start = nl + 1;
     }
   const char *end = strrchr (start, '}');
-  if (*start != '{' || end == NULL)
+  if (*start != '{' || end == NULL || !shallow (start, end + 1))
     return NULL;
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, start, end - start + 1, NULL))

@@ -189,30 +189,43 @@ test_many_recipients (void)
   g_assert_cmpuint (report->recipients->len, ==, BK_MAX_RECIPIENTS);
 }
 
-/* a JSON event notice: 100,000 recipients are cut at the limit; an array
- * nested 100,000 deep is no crash */
+/* a JSON event notice with 100,000 recipients (past the text limit: not
+ * read, no crash) or 4,000 (read whole); an array nested 100,000 deep is
+ * no crash */
+static GString *
+json_notice (guint recipients)
+{
+  GString *s = g_string_new ("From: AWS Notifications <no-reply@sns.amazonaws.com>\n"
+                             "Subject: AWS Notification Message\n"
+                             "Content-Type: text/plain\n\n"
+                             "{\"notificationType\":\"Bounce\",\"bounce\":{\"bouncedRecipients\":[");
+  for (guint i = 0; i < recipients; i++)
+    g_string_append_printf (s, "%s{\"emailAddress\":\"user%u@example.com\",\"status\":\"5.1.1\"}",
+                            i ? "," : "", i);
+  g_string_append (s, "]}");
+  return s;
+}
+
 static void
 test_json_notice (void)
 {
-  guint n = small ? 20000 : 100000;
-  const char *head = "From: AWS Notifications <no-reply@sns.amazonaws.com>\n"
-                     "Subject: AWS Notification Message\n"
-                     "Content-Type: text/plain\n\n"
-                     "{\"notificationType\":\"Bounce\",\"bounce\":{\"bouncedRecipients\":[";
-  g_autoptr (GString) many = g_string_new (head);
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (many, "%s{\"emailAddress\":\"user%u@example.com\",\"status\":\"5.1.1\"}",
-                            i ? "," : "", i);
-  g_string_append (many, "]}}\n");
-  g_autoptr (BkReport) report = analyse (many->str, many->len);
-  g_assert_nonnull (report);
-  g_assert_cmpuint (report->recipients->len, ==, BK_MAX_RECIPIENTS);
+  g_autoptr (GString) many = json_notice (small ? 20000 : 100000);
+  g_string_append (many, "}\n");
+  g_autoptr (BkReport) truncated = analyse (many->str, many->len);
+  g_assert_nonnull (truncated);
+  g_assert_cmpuint (truncated->recipients->len, ==, 0);
 
-  g_autoptr (GString) deep = g_string_new (head);
-  g_string_append (deep, "{\"emailAddress\":\"user@example.com\",\"status\":\"5.1.1\"}]},\"deep\":");
-  for (guint i = 0; i < n; i++)
+  g_autoptr (GString) some = json_notice (4000);
+  g_string_append (some, "}\n");
+  g_autoptr (BkReport) whole = analyse (some->str, some->len);
+  g_assert_nonnull (whole);
+  g_assert_cmpuint (whole->recipients->len, ==, 4000);
+
+  g_autoptr (GString) deep = json_notice (1);
+  g_string_append (deep, ",\"deep\":");
+  for (guint i = 0; i < 100000; i++)
     g_string_append_c (deep, '[');
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < 100000; i++)
     g_string_append_c (deep, ']');
   g_string_append (deep, "}\n");
   g_autoptr (BkReport) nested = analyse (deep->str, deep->len);
