@@ -9,14 +9,20 @@
  * entered once so symlink loops end). Order is deterministic.
  * A single message is read whole (at most BK_MAX_MESSAGE_BYTES), its
  * CRLF or lone-CR line ends turned into LF, then parsed by GMime; an mbox
- * is streamed through GMime's mbox parser, one message in memory at a
- * time, through the same CR/CRLF-to-LF filter when its first line ends in
- * CR (GMime's mbox parser splits on LF only: a CR-only mbox would be one
- * long "From " line). Unreadable entries, and files that yield no message
- * at all, become items with an error, never a stop: the caller reports
- * them and goes on.
+ * is cut into its messages by bk-mbox.c, one message in memory at a time,
+ * its line ends made LF when its first line ends in CR (GMime's mbox
+ * parser splits on LF only: a CR-only mbox would be one long "From "
+ * line), and each piece is parsed as GMime's mbox parser would have.
+ * Unreadable entries, and files that yield no message at all, become
+ * items with an error, never a stop: the caller reports them and goes on.
+ *
+ * bk_reader_next_raw() stops before the parse (bk-raw.h): a batch scan
+ * cuts the input on one thread and parses on every core.
  */
 #include "bk-private.h"
+
+#include "bk-mbox.h"
+#include "bk-raw.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +36,7 @@ struct _BkReader {
   GQueue pending;           /* char* paths still to open (files or dirs) */
   GHashTable *seen_dirs;    /* "dev:ino" of directories entered */
   /* the open mbox, if any */
-  GMimeParser *mbox;
+  BkMboxSplitter *mbox;
   char *mbox_source;
   gint64 mbox_index;
 };
@@ -152,7 +158,7 @@ bk_reader_free (BkReader *rd)
   g_free (rd->path);
   g_queue_clear_full (&rd->pending, g_free);
   g_hash_table_unref (rd->seen_dirs);
-  g_clear_object (&rd->mbox);
+  bk_mbox_splitter_free (rd->mbox);
   g_free (rd->mbox_source);
   g_free (rd);
 }
@@ -172,37 +178,42 @@ bk_reader_item_free (BkReaderItem *item)
   g_free (item);
 }
 
-static BkReaderItem *
+/**
+ * bk_raw_item_free: (skip)
+ * @raw: (transfer full) (nullable): an item
+ */
+void
+bk_raw_item_free (BkRawItem *raw)
+{
+  if (raw == NULL)
+    return;
+  g_free (raw->source);
+  g_free (raw->data);
+  g_clear_error (&raw->error);
+  g_free (raw);
+}
+
+static BkRawItem *
 item_new (const char *source, gint64 index)
 {
-  BkReaderItem *item = g_new0 (BkReaderItem, 1);
+  BkRawItem *item = g_new0 (BkRawItem, 1);
   item->source = g_strdup (source);
   item->index = index;
   return item;
 }
 
-/**
- * bk_message_parse_bytes:
- * @data: one message
- * @len: its length
- * @error: return location for a #GError
- *
- * Parses one message held in memory; CRLF and CR line ends are accepted.
- *
- * Returns: (transfer full) (nullable): the message
- */
-GMimeMessage *
-bk_message_parse_bytes (const char *data, gsize len, GError **error)
+/* parse_owned - parse one message from @bytes, which the stream takes */
+static GMimeMessage *
+parse_owned (GByteArray *bytes, GError **error)
 {
-  if (len == 0)
+  if (bytes->len == 0)
     {
+      g_byte_array_unref (bytes);
       g_set_error_literal (error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE, "empty input");
       return NULL;
     }
-  GByteArray *bytes = g_byte_array_sized_new (len);
-  g_byte_array_append (bytes, (const guint8 *) data, len);
+  gboolean cr = memchr (bytes->data, '\r', bytes->len) != NULL;
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
-  gboolean cr = memchr (data, '\r', len) != NULL;
   if (cr)
     {
       GMimeStream *filtered = newline_stream (stream);
@@ -219,6 +230,101 @@ bk_message_parse_bytes (const char *data, gsize len, GError **error)
     g_set_error_literal (error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE,
                          "not a mail message");
   return msg;
+}
+
+/**
+ * bk_message_parse_bytes:
+ * @data: one message
+ * @len: its length
+ * @error: return location for a #GError
+ *
+ * Parses one message held in memory; CRLF and CR line ends are accepted.
+ *
+ * Returns: (transfer full) (nullable): the message
+ */
+GMimeMessage *
+bk_message_parse_bytes (const char *data, gsize len, GError **error)
+{
+  GByteArray *bytes = g_byte_array_sized_new (len);
+  g_byte_array_append (bytes, (const guint8 *) data, len);
+  return parse_owned (bytes, error);
+}
+
+/* parse_mbox_piece - the message of one piece of an mbox (bk-mbox.c),
+ * parsed as GMime's mbox parser parses it in the whole mbox; the parts
+ * read their content from the piece, which the message keeps */
+static GMimeMessage *
+parse_mbox_piece (char *data, gsize len)
+{
+  GByteArray *bytes = g_byte_array_new_take ((guint8 *) data, len);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
+  return g_mime_parser_construct_message (parser, NULL);
+}
+
+/* display_name - @source as error messages name it */
+static char *
+display_name (const char *source)
+{
+  return strcmp (source, "-") == 0 ? g_strdup ("standard input") : g_strdup_printf ("'%s'", source);
+}
+
+/**
+ * bk_raw_item_parse: (skip)
+ * @raw: (transfer full): an item of bk_reader_next_raw()
+ *
+ * Parses the message of @raw; an input error stays an error item.
+ *
+ * Returns: (transfer full) (nullable): the item, or %NULL when @raw is an
+ *   mbox's last piece and holds no message (a "From " line alone at the
+ *   end; GMime's mbox parser ends there without a word)
+ */
+BkReaderItem *
+bk_raw_item_parse (BkRawItem *raw)
+{
+  BkReaderItem *item = g_new0 (BkReaderItem, 1);
+  item->source = g_steal_pointer (&raw->source);
+  item->index = raw->index;
+  if (raw->error)
+    {
+      item->error = g_steal_pointer (&raw->error);
+      bk_raw_item_free (raw);
+      return item;
+    }
+  g_autofree char *name = display_name (item->source);
+  if (raw->kind == BK_RAW_MBOX)
+    {
+      item->message = parse_mbox_piece (g_steal_pointer (&raw->data), raw->len);
+      /* a "From " line right before the next one: in the whole mbox,
+       * GMime reads an empty message there */
+      if (item->message == NULL && !raw->last)
+        item->message = g_mime_message_new (FALSE);
+      if (item->message == NULL && raw->index > 1)
+        {
+          bk_raw_item_free (raw);
+          bk_reader_item_free (item);
+          return NULL;
+        }
+      if (item->message == NULL)
+        {
+          item->index = 0;
+          g_set_error (&item->error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE,
+                       "%s: starts like an mbox but holds no message", name);
+        }
+      bk_raw_item_free (raw);
+      return item;
+    }
+  GError *err = NULL;
+  GByteArray *bytes = g_byte_array_new_take ((guint8 *) g_steal_pointer (&raw->data), raw->len);
+  bk_raw_item_free (raw);
+  item->message = parse_owned (bytes, &err);
+  if (item->message == NULL)
+    {
+      g_set_error (&item->error, err->domain, err->code, "%s: %s", name, err->message);
+      g_error_free (err);
+    }
+  return item;
 }
 
 /* MBOX_HEAD_BYTES - how much of a file is read to tell an mbox and the
@@ -247,56 +353,51 @@ sniff_head (const char *head, gsize len)
   return HEAD_MBOX;
 }
 
-/* open_mbox - start streaming @stream as an mbox; @cr: turn CRLF and lone
- * CR line ends into LF on the way */
+/* open_mbox - start cutting @sp into messages named @source */
 static void
-open_mbox (BkReader *rd, GMimeStream *stream, const char *source, gboolean cr)
+open_mbox (BkReader *rd, BkMboxSplitter *sp, const char *source)
 {
-  g_autoptr (GMimeStream) filtered = cr ? newline_stream (stream) : g_object_ref (stream);
-  rd->mbox = g_mime_parser_new_with_stream (filtered);
-  g_mime_parser_set_format (rd->mbox, GMIME_FORMAT_MBOX);
-  /* each message gets its own copy of its content: with persistent
-   * streams, parts would read lazily from the shared mbox stream, which
-   * the reader keeps moving (and another thread may be analysing an
-   * earlier message) */
-  g_mime_parser_set_persist_stream (rd->mbox, FALSE);
+  bk_mbox_splitter_free (rd->mbox);
+  rd->mbox = sp;
   g_free (rd->mbox_source);
   rd->mbox_source = g_strdup (source);
   rd->mbox_index = 0;
 }
 
-/* next_from_mbox - the open mbox's next message; an mbox that ends before
- * its first message is an error item, never a silent nothing */
-static BkReaderItem *
+/* next_from_mbox - the open mbox's next piece, or NULL at its end */
+static BkRawItem *
 next_from_mbox (BkReader *rd)
 {
-  GMimeMessage *msg = g_mime_parser_construct_message (rd->mbox, NULL);
-  if (msg == NULL)
+  char *data = NULL;
+  gsize len = 0;
+  gboolean last = FALSE;
+  GError *err = NULL;
+  if (!bk_mbox_splitter_next (rd->mbox, &data, &len, &last, &err))
     {
-      g_clear_object (&rd->mbox);
-      if (rd->mbox_index > 0)
+      g_clear_pointer (&rd->mbox, bk_mbox_splitter_free);
+      if (err == NULL)
         return NULL;
-      BkReaderItem *item = item_new (rd->mbox_source, 0);
-      if (strcmp (rd->mbox_source, "-") == 0)
-        g_set_error_literal (&item->error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE,
-                             "standard input: starts like an mbox but holds no message");
-      else
-        g_set_error (&item->error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE,
-                     "'%s': starts like an mbox but holds no message", rd->mbox_source);
+      BkRawItem *item = item_new (rd->mbox_source, 0);
+      g_autofree char *name = display_name (rd->mbox_source);
+      g_set_error (&item->error, err->domain, err->code, "cannot read %s: %s", name, err->message);
+      g_error_free (err);
       return item;
     }
-  BkReaderItem *item = item_new (rd->mbox_source, ++rd->mbox_index);
-  item->message = msg;
+  BkRawItem *item = item_new (rd->mbox_source, ++rd->mbox_index);
+  item->kind = BK_RAW_MBOX;
+  item->last = last;
+  item->data = data;
+  item->len = len;
   return item;
 }
 
-static BkReaderItem *
+static BkRawItem *
 read_stdin (BkReader *rd)
 {
   GByteArray *bytes = g_byte_array_new ();
   guint8 buf[65536];
   ssize_t n;
-  BkReaderItem *item = item_new ("-", 0);
+  BkRawItem *item = item_new ("-", 0);
   while ((n = read (STDIN_FILENO, buf, sizeof buf)) != 0)
     {
       if (n < 0 && errno == EINTR)
@@ -322,19 +423,12 @@ read_stdin (BkReader *rd)
   HeadKind kind = sniff_head ((const char *) bytes->data, MIN (bytes->len, MBOX_HEAD_BYTES));
   if (kind != HEAD_MESSAGE)
     {
-      g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
-      open_mbox (rd, stream, "-", kind == HEAD_MBOX_CR);
-      bk_reader_item_free (item);
+      open_mbox (rd, bk_mbox_splitter_new_bytes (bytes, kind == HEAD_MBOX_CR), "-");
+      bk_raw_item_free (item);
       return next_from_mbox (rd);
     }
-  GError *err = NULL;
-  item->message = bk_message_parse_bytes ((const char *) bytes->data, bytes->len, &err);
-  g_byte_array_unref (bytes);
-  if (item->message == NULL)
-    {
-      g_set_error (&item->error, err->domain, err->code, "standard input: %s", err->message);
-      g_error_free (err);
-    }
+  item->len = bytes->len;
+  item->data = (char *) g_byte_array_free (bytes, FALSE);
   return item;
 }
 
@@ -395,14 +489,14 @@ queue_dir (BkReader *rd, const char *dir, GError **error)
 
 /* open_path - an item for a single message, or NULL after starting an mbox
  * or queueing a directory's entries */
-static BkReaderItem *
+static BkRawItem *
 open_path (BkReader *rd, const char *path, gboolean top)
 {
   struct stat st;
   if (stat (path, &st) != 0)
     {
       int e = errno;
-      BkReaderItem *item = item_new (path, 0);
+      BkRawItem *item = item_new (path, 0);
       g_set_error (&item->error, G_FILE_ERROR, g_file_error_from_errno (e),
                    "cannot open '%s': %s", path, g_strerror (e));
       return item;
@@ -412,7 +506,7 @@ open_path (BkReader *rd, const char *path, gboolean top)
       GError *err = NULL;
       if (!queue_dir (rd, path, &err))
         {
-          BkReaderItem *item = item_new (path, 0);
+          BkRawItem *item = item_new (path, 0);
           g_set_error (&item->error, err->domain, err->code, "cannot read directory '%s': %s",
                        path, err->message);
           g_error_free (err);
@@ -423,7 +517,7 @@ open_path (BkReader *rd, const char *path, gboolean top)
   if (!S_ISREG (st.st_mode) && !(top && (S_ISFIFO (st.st_mode) || S_ISCHR (st.st_mode))))
     return NULL;   /* sockets, devices inside a tree: not mail */
 
-  BkReaderItem *item = item_new (path, 0);
+  BkRawItem *item = item_new (path, 0);
   int fd = open (path, O_RDONLY);
   if (fd < 0)
     {
@@ -437,9 +531,8 @@ open_path (BkReader *rd, const char *path, gboolean top)
   HeadKind kind = n > 0 ? sniff_head (head, n) : HEAD_MESSAGE;
   if (kind != HEAD_MESSAGE)
     {
-      g_autoptr (GMimeStream) stream = g_mime_stream_fs_new (fd);
-      open_mbox (rd, stream, path, kind == HEAD_MBOX_CR);
-      bk_reader_item_free (item);
+      open_mbox (rd, bk_mbox_splitter_new_fd (fd, kind == HEAD_MBOX_CR), path);
+      bk_raw_item_free (item);
       return next_from_mbox (rd);
     }
   close (fd);
@@ -449,22 +542,52 @@ open_path (BkReader *rd, const char *path, gboolean top)
                    "'%s' is larger than %" G_GSIZE_FORMAT " bytes", path, (gsize) BK_MAX_MESSAGE_BYTES);
       return item;
     }
-  g_autofree char *data = NULL;
-  gsize len = 0;
   GError *err = NULL;
-  if (!g_file_get_contents (path, &data, &len, &err))
+  if (!g_file_get_contents (path, &item->data, &item->len, &err))
     {
       g_set_error (&item->error, err->domain, err->code, "cannot read '%s': %s", path, err->message);
       g_error_free (err);
-      return item;
-    }
-  item->message = bk_message_parse_bytes (data, len, &err);
-  if (item->message == NULL)
-    {
-      g_set_error (&item->error, err->domain, err->code, "'%s': %s", path, err->message);
-      g_error_free (err);
     }
   return item;
+}
+
+/**
+ * bk_reader_next_raw: (skip)
+ * @reader: a reader
+ *
+ * Like bk_reader_next(), without the parse: bk_raw_item_parse() does it.
+ *
+ * Returns: (transfer full) (nullable): the next message's bytes or input
+ *   error, or %NULL at the end
+ */
+BkRawItem *
+bk_reader_next_raw (BkReader *rd)
+{
+  for (;;)
+    {
+      if (rd->mbox)
+        {
+          BkRawItem *item = next_from_mbox (rd);
+          if (item)
+            return item;
+        }
+      if (!rd->started)
+        {
+          rd->started = TRUE;
+          if (strcmp (rd->path, "-") == 0)
+            return read_stdin (rd);
+          BkRawItem *item = open_path (rd, rd->path, TRUE);
+          if (item)
+            return item;
+          continue;
+        }
+      g_autofree char *next = g_queue_pop_head (&rd->pending);
+      if (next == NULL)
+        return NULL;
+      BkRawItem *item = open_path (rd, next, FALSE);
+      if (item)
+        return item;
+    }
 }
 
 /**
@@ -477,29 +600,12 @@ open_path (BkReader *rd, const char *path, gboolean top)
 BkReaderItem *
 bk_reader_next (BkReader *rd)
 {
-  for (;;)
+  BkRawItem *raw;
+  while ((raw = bk_reader_next_raw (rd)))
     {
-      if (rd->mbox)
-        {
-          BkReaderItem *item = next_from_mbox (rd);
-          if (item)
-            return item;
-        }
-      if (!rd->started)
-        {
-          rd->started = TRUE;
-          if (strcmp (rd->path, "-") == 0)
-            return read_stdin (rd);
-          BkReaderItem *item = open_path (rd, rd->path, TRUE);
-          if (item)
-            return item;
-          continue;
-        }
-      g_autofree char *next = g_queue_pop_head (&rd->pending);
-      if (next == NULL)
-        return NULL;
-      BkReaderItem *item = open_path (rd, next, FALSE);
+      BkReaderItem *item = bk_raw_item_parse (raw);
       if (item)
         return item;
     }
+  return NULL;
 }

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bk-mbox - cut an mbox into the raw bytes of its messages, without
+ * parsing them, so that the parse can run on another thread.
+ *
+ * The cuts are GMime's (GMIME_FORMAT_MBOX, Content-Length not
+ * respected): a message starts at its "From " line and ends before the
+ * next line that starts with "From ", wherever that line is; the line end
+ * before that "From " belongs to the cut, not to the message (GMime drops
+ * it too), and the last message runs to the end of the input. Each piece
+ * starts with its "From " line and parses with GMIME_FORMAT_MBOX into the
+ * message GMime's streaming mbox parser would have built.
+ *
+ * With @cr, CRLF and lone CR line ends become LF as the bytes come in
+ * (GMime's mbox parser splits on LF only); a CR at the end of one read
+ * whose LF starts the next is one line end.
+ *
+ * One message is held in memory at a time, plus at most one read block.
+ */
+#define _GNU_SOURCE   /* memmem */
+#include "bk-mbox.h"
+
+#include "bk-private.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+/* READ_BLOCK - bytes asked of read() at a time: large enough that a file
+ * of typical bounces takes few system calls */
+#define READ_BLOCK ((gsize) 256 * 1024)
+
+struct _BkMboxSplitter {
+  int fd;            /* owned; -1 when reading from memory or at the end */
+  gboolean cr;       /* normalise line ends */
+  gboolean after_cr; /* the last byte read was a CR turned into LF */
+  gboolean eof;      /* nothing more to read */
+  char *buf;
+  gsize cap;
+  gsize start;       /* the current message's first byte */
+  gsize len;         /* bytes in buf */
+  gsize scan;        /* where the search for the next "\nFrom " resumes */
+};
+
+/* normalise - turn CRLF and lone CR of @data[0..@len) into LF in place;
+ * returns the new length */
+static gsize
+normalise (BkMboxSplitter *sp, char *data, gsize len)
+{
+  gsize o = 0;
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+      if (c == '\n' && sp->after_cr)
+        {
+          sp->after_cr = FALSE;   /* the LF of a CRLF already written */
+          continue;
+        }
+      sp->after_cr = c == '\r';
+      data[o++] = sp->after_cr ? '\n' : c;
+    }
+  return o;
+}
+
+/* fill - read one more block after the current message's bytes */
+static gboolean
+fill (BkMboxSplitter *sp, GError **error)
+{
+  if (sp->start > 0)
+    {
+      memmove (sp->buf, sp->buf + sp->start, sp->len - sp->start);
+      sp->len -= sp->start;
+      sp->scan -= sp->start;
+      sp->start = 0;
+    }
+  if (sp->len + READ_BLOCK > sp->cap)
+    {
+      sp->cap = MAX (sp->cap * 2, sp->len + READ_BLOCK);
+      sp->buf = g_realloc (sp->buf, sp->cap);
+    }
+  ssize_t n;
+  do
+    n = read (sp->fd, sp->buf + sp->len, READ_BLOCK);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    {
+      int e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "%s", g_strerror (e));
+      return FALSE;
+    }
+  if (n == 0)
+    {
+      sp->eof = TRUE;
+      return TRUE;
+    }
+  gsize got = sp->cr ? normalise (sp, sp->buf + sp->len, n) : (gsize) n;
+  sp->len += got;
+  return TRUE;
+}
+
+static BkMboxSplitter *
+splitter_new (gboolean cr)
+{
+  BkMboxSplitter *sp = g_new0 (BkMboxSplitter, 1);
+  sp->fd = -1;
+  sp->cr = cr;
+  return sp;
+}
+
+/**
+ * bk_mbox_splitter_new_fd: (skip)
+ * @fd: (transfer full): an open mbox, read from its current offset
+ * @cr: turn CRLF and lone CR line ends into LF
+ */
+BkMboxSplitter *
+bk_mbox_splitter_new_fd (int fd, gboolean cr)
+{
+  BkMboxSplitter *sp = splitter_new (cr);
+  sp->fd = fd;
+  return sp;
+}
+
+/**
+ * bk_mbox_splitter_new_bytes: (skip)
+ * @bytes: (transfer full): a whole mbox in memory
+ * @cr: turn CRLF and lone CR line ends into LF
+ */
+BkMboxSplitter *
+bk_mbox_splitter_new_bytes (GByteArray *bytes, gboolean cr)
+{
+  BkMboxSplitter *sp = splitter_new (cr);
+  sp->cap = bytes->len;
+  sp->len = bytes->len;
+  sp->buf = (char *) g_byte_array_free (bytes, FALSE);
+  if (cr)
+    sp->len = normalise (sp, sp->buf, sp->len);
+  sp->eof = TRUE;
+  return sp;
+}
+
+/**
+ * bk_mbox_splitter_next: (skip)
+ * @sp: a splitter
+ * @out_data: (out) (transfer full): the next message, its "From " line
+ *   first, NUL-terminated
+ * @out_len: (out): its length
+ * @out_last: (out): whether it runs to the end of the input
+ * @error: return location for a read error
+ *
+ * Returns: %TRUE with a message; %FALSE at the end or with @error set
+ */
+gboolean
+bk_mbox_splitter_next (BkMboxSplitter *sp, char **out_data, gsize *out_len, gboolean *out_last,
+                       GError **error)
+{
+  for (;;)
+    {
+      if (sp->start >= sp->len && sp->eof)
+        return FALSE;
+      /* a cut is a "\nFrom " after the message's first byte */
+      gsize from = MAX (sp->scan, sp->start);
+      const char *hit = NULL;
+      if (sp->len > from)
+        hit = memmem (sp->buf + from, sp->len - from, "\nFrom ", 6);
+      if (hit || sp->eof)
+        {
+          gsize end = hit ? (gsize) (hit - sp->buf) : sp->len;
+          gsize n = end - sp->start;
+          char *data = g_malloc (n + 1);
+          memcpy (data, sp->buf + sp->start, n);
+          data[n] = '\0';
+          sp->start = hit ? end + 1 : sp->len;
+          sp->scan = sp->start;
+          *out_data = data;
+          *out_len = n;
+          *out_last = hit == NULL;
+          return TRUE;
+        }
+      /* not found yet: the next search starts where a "\nFrom " cut by
+       * the read boundary would begin */
+      sp->scan = sp->len >= 5 ? MAX (sp->len - 5, sp->start) : sp->start;
+      if (!fill (sp, error))
+        return FALSE;
+    }
+}
+
+/**
+ * bk_mbox_splitter_free: (skip)
+ * @sp: (transfer full) (nullable): a splitter
+ */
+void
+bk_mbox_splitter_free (BkMboxSplitter *sp)
+{
+  if (sp == NULL)
+    return;
+  if (sp->fd >= 0)
+    close (sp->fd);
+  g_free (sp->buf);
+  g_free (sp);
+}
