@@ -67,6 +67,9 @@ void bk_csv_add_int (BkCsvRow *row, gint64 value);
 void bk_csv_row_write (BkCsvRow *row, FILE *out);
 void bk_csv_header (FILE *out, const char *const *names, guint n);
 
+/* bk-alloc.c */
+void bk_cli_prepare_threads (void);
+
 /* bk-output.c */
 gboolean bk_output_parse_format (const char *name, BkOutputFormat *out_format);
 void bk_output_header (FILE *out, BkOutputFormat format);

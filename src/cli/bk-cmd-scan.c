@@ -6,6 +6,8 @@
  * counted; the run goes on, and the exit status is 1 if any input failed.
  */
 #include "bk-cli.h"
+#include "bk-pipeline.h"
+#include "bk-raw.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -22,29 +24,33 @@ typedef struct {
   gint64 last_progress;
 } ScanStats;
 
-/* One message travelling through the pool: analysed by a worker, printed
- * by the main thread in input order. */
+/* One message travelling through the pipeline: cut from the input by the
+ * reading thread; parsed, analysed, formatted and freed by a worker;
+ * printed by the reading thread in input order. */
 typedef struct {
-  BkReaderItem *item;
+  BkRawItem *raw;        /* until a worker parses it */
+  BkReaderItem *item;    /* its source, index and error; NULL: no message */
   char *output;          /* formatted lines, or NULL */
   gsize output_len;
   gboolean bounce;
   guint64 recipients;
   GPtrArray *counted;    /* "class\treason" of each failed recipient */
-  gboolean done;
 } Job;
 
 typedef struct {
   BkOutputFormat format;
   gboolean all;
-  GMutex lock;
-  GCond cond;
-  GPtrArray *idle;       /* BkAnalyzer* not in use: one per worker */
-} Shared;
+  BkAnalyzer **analyzers; /* one per thread */
+  char **inputs;          /* the paths, NULL-terminated */
+  guint next_input;
+  BkReader *reader;       /* of inputs[next_input - 1] */
+  ScanStats *stats;
+} Scan;
 
 static void
 job_free (Job *job)
 {
+  bk_raw_item_free (job->raw);
   bk_reader_item_free (job->item);
   g_free (job->output);
   if (job->counted)
@@ -52,11 +58,44 @@ job_free (Job *job)
   g_free (job);
 }
 
-/* analyse_job - analyse one message and format its lines into memory */
-static void
-analyse_job (Job *job, BkAnalyzer *an, const Shared *sh)
+/* next_job - the next message of the inputs, unparsed (BkPipelineNext) */
+static gpointer
+next_job (gpointer user_data)
 {
-  g_autoptr (BkReport) report = bk_analyzer_analyze (an, job->item->message);
+  Scan *sc = user_data;
+  for (;;)
+    {
+      if (sc->reader == NULL)
+        {
+          const char *path = sc->inputs[sc->next_input];
+          if (path == NULL)
+            return NULL;
+          sc->next_input++;
+          sc->reader = bk_reader_new (path);
+        }
+      BkRawItem *raw = bk_reader_next_raw (sc->reader);
+      if (raw)
+        {
+          Job *job = g_new0 (Job, 1);
+          job->raw = raw;
+          return job;
+        }
+      g_clear_pointer (&sc->reader, bk_reader_free);
+    }
+}
+
+/* analyse_job - parse one message, analyse it, format its lines into
+ * memory and free it, all on one thread (BkPipelineWork): the thread that
+ * allocates the message tree frees it */
+static void
+analyse_job (gpointer data, guint worker, gpointer user_data)
+{
+  Job *job = data;
+  const Scan *sc = user_data;
+  job->item = bk_raw_item_parse (g_steal_pointer (&job->raw));
+  if (job->item == NULL || job->item->error)
+    return;
+  g_autoptr (BkReport) report = bk_analyzer_analyze (sc->analyzers[worker], job->item->message);
   job->bounce = bk_report_is_bounce (report);
   char *buf = NULL;
   size_t len = 0;
@@ -69,32 +108,15 @@ analyse_job (Job *job, BkAnalyzer *an, const Shared *sh)
       const BkRecipient *r = g_ptr_array_index (report->recipients, i);
       g_ptr_array_add (job->counted, g_strdup_printf ("%s\t%s", bk_bounce_class_to_string (r->klass),
                                                       r->reason ? r->reason : "undefined"));
-      if (!sh->all && !bk_recipient_is_reportable (r))
+      if (!sc->all && !bk_recipient_is_reportable (r))
         continue;
-      bk_output_recipient (mem, sh->format, report, r, job->item->source, job->item->index);
+      bk_output_recipient (mem, sc->format, report, r, job->item->source, job->item->index);
       job->recipients++;
     }
   fclose (mem);
   job->output = buf;
   job->output_len = len;
-  /* the message is freed by the main thread, which allocated it: freeing
-   * memory of another thread's malloc arena costs a contended lock */
-}
-
-static void
-worker (gpointer data, gpointer user_data)
-{
-  Job *job = data;
-  Shared *sh = user_data;
-  g_mutex_lock (&sh->lock);
-  BkAnalyzer *an = g_ptr_array_steal_index_fast (sh->idle, sh->idle->len - 1);
-  g_mutex_unlock (&sh->lock);
-  analyse_job (job, an, sh);
-  g_mutex_lock (&sh->lock);
-  g_ptr_array_add (sh->idle, an);
-  job->done = TRUE;
-  g_cond_broadcast (&sh->cond);
-  g_mutex_unlock (&sh->lock);
+  g_clear_object (&job->item->message);
 }
 
 static void
@@ -117,11 +139,15 @@ progress (ScanStats *stats, gboolean last)
            stats->messages, secs > 0 ? stats->messages / secs : 0.0, stats->bounces, last ? "\n" : "");
 }
 
-/* finish - print a done job and count it */
+/* finish - print a done job and count it (BkPipelineDone) */
 static void
-finish (Job *job, ScanStats *stats)
+finish (gpointer data, gpointer user_data)
 {
-  if (job->item->error)
+  Job *job = data;
+  ScanStats *stats = ((Scan *) user_data)->stats;
+  if (job->item == NULL)
+    ;   /* an mbox's empty last piece */
+  else if (job->item->error)
     {
       bk_cli_error ("%s", job->item->error->message);
       stats->failed++;
@@ -144,25 +170,6 @@ finish (Job *job, ScanStats *stats)
     }
   job_free (job);
   progress (stats, FALSE);
-}
-
-/* drain - print finished jobs from the head of @queue, in order; with
- * @wait, block until the queue is no longer than @keep */
-static void
-drain (GQueue *queue, Shared *sh, ScanStats *stats, guint keep)
-{
-  for (;;)
-    {
-      g_mutex_lock (&sh->lock);
-      Job *head = g_queue_peek_head (queue);
-      while (head && !head->done && queue->length > keep)
-        g_cond_wait (&sh->cond, &sh->lock);
-      gboolean ready = head && head->done;
-      g_mutex_unlock (&sh->lock);
-      if (!ready)
-        return;
-      finish (g_queue_pop_head (queue), stats);
-    }
 }
 
 static void
@@ -264,11 +271,13 @@ bk_cmd_scan (int argc, char **argv)
       bk_cli_error ("--jobs must be at least 1");
       return BK_EXIT_USAGE;
     }
+  if (jobs == 0)
+    jobs = (int) MIN (g_get_num_processors (), 64);
+  if (jobs > 1)
+    bk_cli_prepare_threads ();
   g_autoptr (BkRuleset) rules = bk_cli_rules (rules_dir, TRUE);
   if (rules == NULL)
     return BK_EXIT_FAILURE;
-  if (jobs == 0)
-    jobs = (int) MIN (g_get_num_processors (), 64);
   static char *stdin_only[] = { (char *) "-", NULL };
   char **inputs = paths && paths[0] ? paths : stdin_only;
   ScanStats stats = { 0 };
@@ -276,49 +285,17 @@ bk_cmd_scan (int argc, char **argv)
   stats.by_reason = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   stats.progress = !quiet && isatty (STDERR_FILENO);
   stats.started = g_get_monotonic_time ();
-  Shared sh = { .format = format, .all = all };
-  g_mutex_init (&sh.lock);
-  g_cond_init (&sh.cond);
-  sh.idle = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_analyzer_free);
+  Scan sc = { .format = format, .all = all, .inputs = inputs, .stats = &stats };
+  sc.analyzers = g_new0 (BkAnalyzer *, jobs);
   for (int i = 0; i < jobs; i++)
-    g_ptr_array_add (sh.idle, bk_analyzer_new (rules));
-  /* with one job everything runs inline: no thread for a pipe filter run */
-  GThreadPool *pool = jobs > 1 ? g_thread_pool_new (worker, &sh, jobs, TRUE, NULL) : NULL;
-  GQueue queue = G_QUEUE_INIT;
-  /* messages in flight: enough to keep every worker busy, few enough that
-   * memory stays flat whatever the input size */
-  guint window = (guint) jobs * 8;
+    sc.analyzers[i] = bk_analyzer_new (rules);
 
   bk_output_header (stdout, format);
-  for (guint p = 0; inputs[p]; p++)
-    {
-      g_autoptr (BkReader) rd = bk_reader_new (inputs[p]);
-      BkReaderItem *item;
-      while ((item = bk_reader_next (rd)))
-        {
-          Job *job = g_new0 (Job, 1);
-          job->item = item;
-          if (item->error || pool == NULL)
-            {
-              if (!item->error)
-                analyse_job (job, g_ptr_array_index (sh.idle, 0), &sh);
-              job->done = TRUE;
-              g_queue_push_tail (&queue, job);
-            }
-          else
-            {
-              g_queue_push_tail (&queue, job);
-              g_thread_pool_push (pool, job, NULL);
-            }
-          drain (&queue, &sh, &stats, window);
-        }
-    }
-  drain (&queue, &sh, &stats, 0);
-  if (pool)
-    g_thread_pool_free (pool, FALSE, TRUE);
-  g_ptr_array_unref (sh.idle);
-  g_mutex_clear (&sh.lock);
-  g_cond_clear (&sh.cond);
+  /* with one job everything runs inline: no thread for a pipe filter run */
+  bk_pipeline_run (jobs, next_job, analyse_job, finish, &sc);
+  for (int i = 0; i < jobs; i++)
+    bk_analyzer_free (sc.analyzers[i]);
+  g_free (sc.analyzers);
 
   int rc = bk_cli_finish_stdout ();
   progress (&stats, TRUE);
