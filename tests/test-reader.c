@@ -136,6 +136,70 @@ test_mbox (TmpFixture *fx, gconstpointer data)
   expect (fx->dir, path, exp, G_N_ELEMENTS (exp));
 }
 
+/* an mbox cut where the "\nFrom " of the next message straddles the
+ * splitter's read blocks (256 KiB), at every offset around the edge; the
+ * body's last line must stay whole and the next message must start at its
+ * own "From " line */
+static void
+test_mbox_read_edge (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  const gsize block = 256 * 1024;
+  g_autofree char *m2 = message_text ("m2");
+  for (gsize edge = block - 8; edge <= block + 8; edge++)
+    {
+      g_autoptr (GString) mbox = g_string_new (MBOX_SEP "From: a@example.org\nSubject: m1\n\n");
+      while (mbox->len + 1 < edge)
+        g_string_append_c (mbox, mbox->len % 64 == 63 ? '\n' : 'x');
+      g_string_truncate (mbox, edge - 1);
+      g_string_append (mbox, "y\n");   /* the LF before the cut sits at @edge */
+      g_string_append (mbox, MBOX_SEP);
+      g_string_append (mbox, m2);
+      g_autofree char *path = put (fx->dir, "edge.mbox", mbox->str, mbox->len);
+      g_autoptr (BkReader) rd = bk_reader_new (path);
+      g_autoptr (BkReaderItem) first = bk_reader_next (rd);
+      g_assert_no_error (first->error);
+      g_assert_cmpstr (g_mime_message_get_subject (first->message), ==, "m1");
+      GMimeObject *body = g_mime_message_get_mime_part (first->message);
+      g_autofree char *text = g_mime_text_part_get_text (GMIME_TEXT_PART (body));
+      g_assert_true (g_str_has_suffix (text, "y"));
+      g_autoptr (BkReaderItem) second = bk_reader_next (rd);
+      g_assert_nonnull (second);
+      g_assert_no_error (second->error);
+      g_assert_cmpint (second->index, ==, 2);
+      g_assert_cmpstr (g_mime_message_get_subject (second->message), ==, "m2");
+      g_assert_null (bk_reader_next (rd));
+    }
+}
+
+/* an unquoted "From " line inside a multipart ends its message there, as
+ * everywhere else in an mbox, and the messages after it are still read */
+static void
+test_mbox_from_in_multipart (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *m3 = message_text ("m3");
+  g_autofree char *mbox = g_strconcat (MBOX_SEP,
+    "From: a@example.org\nSubject: m1\nMIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\n"
+    "Content-Type: text/plain\n\nFrom here on\n--b--\n\n", MBOX_SEP, m3, NULL);
+  g_autofree char *path = put (fx->dir, "box.mbox", mbox, -1);
+  g_autoptr (BkReader) rd = bk_reader_new (path);
+  guint n = 0;
+  gboolean saw_m3 = FALSE;
+  BkReaderItem *item;
+  while ((item = bk_reader_next (rd)) && n < MAX_ITEMS)
+    {
+      g_assert_no_error (item->error);
+      saw_m3 |= g_strcmp0 (g_mime_message_get_subject (item->message), "m3") == 0;
+      bk_reader_item_free (item);
+      n++;
+    }
+  bk_reader_item_free (item);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_true (saw_m3);
+}
+
 /* an mbox met inside a directory walk, with files after it */
 static void
 test_mbox_in_tree (TmpFixture *fx, gconstpointer data)
@@ -537,6 +601,9 @@ main (int argc, char **argv)
   g_test_add ("/reader/next/single-file-content", TmpFixture, NULL, tmp_set_up, test_single_file_body,
               tmp_tear_down);
   g_test_add ("/reader/next/mbox", TmpFixture, NULL, tmp_set_up, test_mbox, tmp_tear_down);
+  g_test_add ("/reader/next/mbox-read-edge", TmpFixture, NULL, tmp_set_up, test_mbox_read_edge, tmp_tear_down);
+  g_test_add ("/reader/next/mbox-from-in-multipart", TmpFixture, NULL, tmp_set_up, test_mbox_from_in_multipart,
+              tmp_tear_down);
   g_test_add ("/reader/next/mbox-in-tree", TmpFixture, NULL, tmp_set_up, test_mbox_in_tree, tmp_tear_down);
   g_test_add ("/reader/next/maildir", TmpFixture, NULL, tmp_set_up, test_maildir, tmp_tear_down);
   g_test_add ("/reader/next/maildir-new-only", TmpFixture, NULL, tmp_set_up, test_maildir_new_only,
