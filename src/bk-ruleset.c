@@ -18,7 +18,9 @@
  */
 #include "bk-private.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void
 rule_free (BkRule *rule)
@@ -228,6 +230,57 @@ rule_new (Loader *ld, const char *id)
   return rule;
 }
 
+/* file_line - "FILE:LINE", where a rule is defined; made for every rule
+ * at every load, so without printf's cost */
+static char *
+file_line (const char *file, guint line)
+{
+  char digits[16];
+  guint n = 0;
+  do
+    digits[n++] = '0' + line % 10;
+  while ((line /= 10) > 0);
+  gsize flen = strlen (file);
+  char *out = g_malloc (flen + 1 + n + 1);
+  memcpy (out, file, flen);
+  out[flen] = ':';
+  for (guint i = 0; i < n; i++)
+    out[flen + 1 + i] = digits[n - 1 - i];
+  out[flen + 1 + n] = '\0';
+  return out;
+}
+
+/* utf8_valid - g_utf8_validate() of @len bytes, with the plain ASCII that
+ * makes up most rule files checked eight bytes at a time. Every byte of a
+ * multi-byte character has its high bit set, so each run of such bytes is
+ * validated on its own. NUL bytes are the caller's to reject. */
+static gboolean
+utf8_valid (const char *bytes, gsize len)
+{
+  gsize i = 0;
+  while (i < len)
+    {
+      guint64 w;
+      if (i + 8 <= len && (memcpy (&w, bytes + i, 8), (w & G_GUINT64_CONSTANT (0x8080808080808080)) == 0))
+        {
+          i += 8;
+          continue;
+        }
+      if (!((guchar) bytes[i] & 0x80))
+        {
+          i++;
+          continue;
+        }
+      gsize j = i;
+      while (j < len && ((guchar) bytes[j] & 0x80))
+        j++;
+      if (!g_utf8_validate_len (bytes + i, j - i, NULL))
+        return FALSE;
+      i = j;
+    }
+  return TRUE;
+}
+
 static gboolean
 register_rule (Loader *ld, BkRule *rule, GError **error)
 {
@@ -247,8 +300,7 @@ register_rule (Loader *ld, BkRule *rule, GError **error)
       rule_free (rule);
       return FALSE;
     }
-  g_hash_table_insert (ld->ids, g_strdup (rule->id),
-                       g_strdup_printf ("%s:%u", ld->file, ld->line));
+  g_hash_table_insert (ld->ids, g_strdup (rule->id), file_line (ld->file, ld->line));
   rule->index = ld->rules->all->len;
   g_ptr_array_add (ld->rules->all, rule);
   return TRUE;
@@ -542,7 +594,7 @@ load_data (Loader *ld, const char *bytes, gsize len, GError **error)
 {
   /* @bytes need not be NUL-terminated (a buffer from memory) */
   g_autofree char *data = g_strndup (bytes, len);
-  if (!g_utf8_validate (bytes, len, NULL) || memchr (bytes, '\0', len))
+  if (memchr (bytes, '\0', len) || !utf8_valid (bytes, len))
     {
       g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_SYNTAX,
                    "%s: not valid UTF-8", ld->file);
@@ -659,25 +711,38 @@ bk_ruleset_load_buffer (const char *name, const char *data, gsize len, GError **
   return g_steal_pointer (&rules);
 }
 
-/* rules_digest - what a cache entry is keyed by: the PCRE2 version and
- * every file's name and bytes, in load order */
-static char *
-rules_digest (char **files, char **contents, gsize *lengths)
+/* rules_stamp - what a cache entry is keyed by: the program and PCRE2
+ * versions and, in load order, every file's path and stat data (size,
+ * device and inode, modification and change times in nanoseconds), as
+ * bytes. Reading stat data costs a system call per file where hashing the
+ * rules' bytes cost more than the rest of a one-message run; an edit
+ * changes the size or the times (the change time cannot be set back), a
+ * replaced file its inode. */
+static GByteArray *
+rules_stamp (char **files, GError **error)
 {
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  GByteArray *stamp = g_byte_array_new ();
   char version[64] = "";
   pcre2_config (PCRE2_CONFIG_VERSION, version);
-  g_checksum_update (sum, (const guchar *) version, -1);
-  g_checksum_update (sum, (const guchar *) BK_VERSION, -1);
+  g_byte_array_append (stamp, (const guint8 *) version, strlen (version) + 1);
+  g_byte_array_append (stamp, (const guint8 *) BK_VERSION, sizeof BK_VERSION);
   for (guint i = 0; files[i]; i++)
     {
-      g_autofree char *base = g_path_get_basename (files[i]);
-      char len[32];
-      g_snprintf (len, sizeof len, "\n%s\n%" G_GSIZE_FORMAT "\n", base, lengths[i]);
-      g_checksum_update (sum, (const guchar *) len, -1);
-      g_checksum_update (sum, (const guchar *) contents[i], lengths[i]);
+      struct stat st;
+      if (stat (files[i], &st) != 0)
+        {
+          int e = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+                       "cannot read '%s': %s", files[i], g_strerror (e));
+          g_byte_array_unref (stamp);
+          return NULL;
+        }
+      gint64 fields[] = { st.st_size, st.st_dev, st.st_ino, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                          st.st_ctim.tv_sec, st.st_ctim.tv_nsec };
+      g_byte_array_append (stamp, (const guint8 *) files[i], strlen (files[i]) + 1);
+      g_byte_array_append (stamp, (const guint8 *) fields, sizeof fields);
     }
-  return g_strdup (g_checksum_get_string (sum));
+  return stamp;
 }
 
 /* cache_read - the compiled patterns stored for @digest, or NULL */
@@ -735,14 +800,27 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
   ld.rules = rules;
   ld.ids = ids;
   ld.parts = parts;
+  g_autofree char *cache_path = NULL;
+  g_autoptr (GByteArray) stamp = cache_dir ? rules_stamp (files, error) : NULL;
+  if (cache_dir && stamp == NULL)
+    return NULL;
   for (guint i = 0; i < nfiles; i++)
     if (!g_file_get_contents (files[i], &contents[i], &lengths[i], error))
       return NULL;
-
-  g_autofree char *cache_path = NULL;
-  if (cache_dir)
+  /* a file edited while it was read: its bytes may belong to neither
+   * stamp, so the cache is left alone this time */
+  if (stamp)
     {
-      g_autofree char *digest = rules_digest (files, contents, lengths);
+      g_autoptr (GByteArray) after = rules_stamp (files, error);
+      if (after == NULL)
+        return NULL;
+      if (after->len != stamp->len || memcmp (after->data, stamp->data, stamp->len) != 0)
+        g_clear_pointer (&stamp, g_byte_array_unref);
+    }
+
+  if (stamp)
+    {
+      g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, stamp->data, stamp->len);
       g_autofree char *name = g_strdup_printf ("rules-%s.pcre2", digest);
       cache_path = g_build_filename (cache_dir, name, NULL);
       ld.cached = cache_read (cache_path, &ld.ncached);
@@ -763,7 +841,8 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
   g_free (ld.cached);
   if (!ok)
     return NULL;
-  rules->prefilter = bk_prefilter_new (rules->all);
+  if (!(flags & BK_RULESET_FLAGS_NO_PREFILTER))
+    rules->prefilter = bk_prefilter_new (rules->all);
   if (cache_path && !cache_fit)
     cache_write (rules, cache_path);
   /* JIT compilation happens on a rule's first match (bk-scan.c): with the

@@ -9,8 +9,10 @@
 #include "bk-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- temporary directory fixture ---- */
@@ -828,6 +830,48 @@ test_load_cache (void)
   g_assert_cmpint (system (cmd), ==, 0);
 }
 
+/* the cache is keyed by the rule files' stat data, not their bytes: an
+ * edit in place that keeps the size, the inode and (set back by hand) the
+ * modification time must still be seen, through the change time */
+static void
+test_load_cache_edit_in_place (void)
+{
+  g_autoptr (GError) err = NULL;
+  g_autofree char *cache = g_dir_make_tmp ("bk-cache-XXXXXX", &err);
+  g_autofree char *rdir = g_dir_make_tmp ("bk-rules-XXXXXX", &err);
+  g_autofree char *file = g_build_filename (rdir, "10-a.rules", NULL);
+  g_file_set_contents (file, "reason a.one userunknown no such user\n", -1, &err);
+  g_assert_no_error (err);
+  struct stat before;
+  g_assert_no_errno (stat (file, &before));
+  g_autoptr (BkRuleset) first = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NO_JIT, cache, &err);
+  g_assert_no_error (err);
+  g_autoptr (BkRuleset) cached = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NO_JIT, cache, &err);
+  g_assert_no_error (err);
+
+  FILE *f = fopen (file, "r+");
+  g_assert_nonnull (f);
+  g_assert_cmpint (fseek (f, strlen ("reason a.one userunknown no such "), SEEK_SET), ==, 0);
+  g_assert_cmpint (fputs ("boss", f), >=, 0);
+  g_assert_cmpint (fclose (f), ==, 0);
+  struct timespec times[2] = { before.st_atim, before.st_mtim };
+  g_assert_no_errno (utimensat (AT_FDCWD, file, times, 0));
+  struct stat after;
+  g_assert_no_errno (stat (file, &after));
+  g_assert_cmpint (after.st_size, ==, before.st_size);
+  g_assert_cmpuint (after.st_ino, ==, before.st_ino);
+
+  g_autoptr (BkRuleset) edited = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NO_JIT, cache, &err);
+  g_assert_no_error (err);
+  BkScanner *sc = bk_scanner_new (edited);
+  const BkRule *rule = g_ptr_array_index (edited->reasons, 0);
+  g_assert_true (bk_scanner_match (sc, rule, "550 no such boss", 16));
+  g_assert_false (bk_scanner_match (sc, rule, "550 no such user", 16));
+  bk_scanner_free (sc);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s' '%s'", cache, rdir);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -865,5 +909,6 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ruleset/load-buffer/unterminated", test_load_buffer_unterminated);
   g_test_add_func ("/ruleset/load-dir-full/cache", test_load_cache);
+  g_test_add_func ("/ruleset/load-dir-full/cache-edit-in-place", test_load_cache_edit_in_place);
   return g_test_run ();
 }

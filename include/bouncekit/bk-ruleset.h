@@ -22,10 +22,13 @@ typedef struct _BkRuleset BkRuleset;
  * BkRulesetFlags:
  * @BK_RULESET_FLAGS_NONE: JIT-compile every pattern (batch runs)
  * @BK_RULESET_FLAGS_NO_JIT: interpret patterns (one message per process)
+ * @BK_RULESET_FLAGS_NO_PREFILTER: build no literal prefilter; every rule is
+ *   tried (one message per process: the build costs more than it saves)
  */
 typedef enum {
   BK_RULESET_FLAGS_NONE = 0,
   BK_RULESET_FLAGS_NO_JIT = 1 << 0,
+  BK_RULESET_FLAGS_NO_PREFILTER = 1 << 1,
 } BkRulesetFlags;
 
 BK_API BkRuleset *bk_ruleset_load_dir (const char *dir, GError **error);
