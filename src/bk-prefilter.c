@@ -163,14 +163,78 @@ literal_escape (char c)
   return c;
 }
 
+/* caseless_stable - is code point @c matched by itself only, with or
+ * without PCRE2_CASELESS? True of the scripts without case that the
+ * rules' non-English wording uses (CJK, kana, Hangul, Arabic, Hebrew, Thai
+ * and their punctuation); false of anything with case, where caseless UTF
+ * matching equates other byte sequences (é and É, ß and ẞ). */
+static gboolean
+caseless_stable (gunichar c)
+{
+  return (c >= 0x0590 && c <= 0x06FF)      /* Hebrew, Arabic */
+         || (c >= 0x0E00 && c <= 0x0E7F)   /* Thai */
+         || (c >= 0x3000 && c <= 0x30FF)   /* CJK punctuation, kana */
+         || (c >= 0x3400 && c <= 0x4DBF)   /* CJK extension A */
+         || (c >= 0x4E00 && c <= 0x9FFF)   /* CJK ideographs */
+         || (c >= 0xAC00 && c <= 0xD7A3);  /* Hangul syllables */
+}
+
+/* group_body - where the text of the group opening at p[i] == '(' starts,
+ * or 0 when the group does not simply match its text once per pass
+ * (lookaround, condition, comment, recursion, verb, extended mode) */
+static gsize
+group_body (const char *p, gsize i)
+{
+  if (p[i + 1] == '*')
+    return 0;
+  if (p[i + 1] != '?')
+    return i + 1;                         /* capturing group */
+  char k = p[i + 2];
+  if (k == ':' || k == '|' || k == '>')
+    return i + 3;
+  if ((k == '<' && p[i + 3] != '=' && p[i + 3] != '!') || (k == 'P' && p[i + 3] == '<'))
+    {
+      const char *close = strchr (p + i, '>');
+      return close ? (gsize) (close - p) + 1 : 0;
+    }
+  if (k == '\'')
+    {
+      const char *close = strchr (p + i + 3, '\'');
+      return close ? (gsize) (close - p) + 1 : 0;
+    }
+  gsize j = i + 2;                        /* (?i:...) and the like */
+  while (p[j] && (g_ascii_isalpha (p[j]) || p[j] == '-' || p[j] == '^'))
+    {
+      if (p[j] == 'x' || p[j] == 'X')
+        return 0;
+      j++;
+    }
+  return p[j] == ':' && j > i + 2 ? j + 1 : 0;
+}
+
+/* min_length - the shortest literal of @lits */
+static gsize
+min_length (GPtrArray *lits)
+{
+  gsize m = G_MAXSIZE;
+  for (guint k = 0; k < lits->len; k++)
+    m = MIN (m, strlen (g_ptr_array_index (lits, k)));
+  return m;
+}
+
 /* bk_prefilter_literals - the literal set of @pattern, or NULL when none
- * can be derived safely */
+ * can be derived safely. Each top-level alternative contributes its
+ * longest run of literal text or, when that is shorter than MIN_LITERAL,
+ * the literal set of a group it cannot match without (worked out the same
+ * way: "(?:user|recipient) unknown" needs " unknown", "\b(?:RCP-P1|
+ * INT-P1)\b" needs "rcp-p1" or "int-p1"). */
 GPtrArray *
 bk_prefilter_literals (const char *pattern)
 {
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GString) run = g_string_new (NULL);
   g_autoptr (GString) best = g_string_new (NULL);
+  g_autoptr (GPtrArray) best_group = NULL;   /* of this alternative */
   const char *p = pattern;
   gsize i = 0;
 
@@ -180,10 +244,15 @@ bk_prefilter_literals (const char *pattern)
       if (c == '\0' || c == '|')
         {
           keep_best (run, best);
-          if (best->len < MIN_LITERAL)
+          if (best->len >= MIN_LITERAL)
+            g_ptr_array_add (out, g_strdup (best->str));
+          else if (best_group)
+            for (guint k = 0; k < best_group->len; k++)
+              g_ptr_array_add (out, g_strdup (g_ptr_array_index (best_group, k)));
+          else
             return NULL;
-          g_ptr_array_add (out, g_strdup (best->str));
           g_string_truncate (best, 0);
+          g_clear_pointer (&best_group, g_ptr_array_unref);
           if (c == '\0')
             break;
           i++;
@@ -260,10 +329,22 @@ bk_prefilter_literals (const char *pattern)
                   return NULL;
             }
           keep_best (run, best);
-          i = skip_group (p, i);
+          gsize body = group_body (p, i);
+          gsize end = skip_group (p, i);
           gsize q;
-          if (quantifier (p, i, &q))
-            i += q;
+          int kind = quantifier (p, end, &q);
+          if (body && kind != 1 && end > body && p[end - 1] == ')')
+            {
+              g_autofree char *inner = g_strndup (p + body, end - 1 - body);
+              g_autoptr (GPtrArray) lits = bk_prefilter_literals (inner);
+              if (lits && (best_group == NULL || min_length (lits) > min_length (best_group)
+                           || (min_length (lits) == min_length (best_group) && lits->len < best_group->len)))
+                {
+                  g_clear_pointer (&best_group, g_ptr_array_unref);
+                  best_group = g_steal_pointer (&lits);
+                }
+            }
+          i = end + (kind ? q : 0);
           continue;
         }
       if (c == '[')
@@ -274,6 +355,27 @@ bk_prefilter_literals (const char *pattern)
           if (quantifier (p, i, &q))
             i += q;
           continue;
+        }
+      if ((guchar) c >= 0x80)
+        {
+          gunichar u = g_utf8_get_char_validated (p + i, -1);
+          if (u != (gunichar) -1 && u != (gunichar) -2 && caseless_stable (u))
+            {
+              /* a character without case: its bytes are literal text */
+              gsize n = g_utf8_next_char (p + i) - (p + i);
+              gsize q;
+              int kind = quantifier (p, i + n, &q);
+              if (kind == 1)
+                keep_best (run, best);
+              else
+                {
+                  g_string_append_len (run, p + i, n);
+                  if (kind == 2)
+                    keep_best (run, best);
+                }
+              i += n + (kind ? q : 0);
+              continue;
+            }
         }
       if (c == '.' || c == '^' || c == '$' || c == '*' || c == '+' || c == '?' || c == '{'
           || c == ')' || c == ']' || c == '}' || (guchar) c >= 0x80)

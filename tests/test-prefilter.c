@@ -38,8 +38,21 @@ static const LitCase lit_cases[] = {
   { "(?x) a b c d", NULL },        /* extended mode changes blanks */
   { "\\p{L}+ unknown", " unknown" },
   { "user\\|name", "user|name" },
-  { "宛先不明", NULL },             /* non-ASCII: no literal */
-  { "error 宛先不明 code", "error " },
+  { "宛先不明", "宛先不明" },       /* characters without case are literal */
+  { "error 宛先不明 code", "error 宛先不明 code" },
+  { "caf\u00e9 pleine", " pleine" }, /* é has case: caseless UTF also takes É */
+  { "Нет места", NULL },            /* Cyrillic has case */
+  { "\\b(?:RCP-P1|INT-P1)\\b", "rcp-p1|int-p1" },  /* a group it cannot match without */
+  { "(?:mail ?box|in ?box) (?:full|filled)", "full|filled" },  /* the longer needed set */
+  { "x(?<n>abcd|efgh)y", "abcd|efgh" },
+  { "(?:abc|de)fg", NULL },          /* an alternative of the group too short */
+  { "(?:abcd|efgh)?xy", NULL },      /* an optional group is not needed */
+  { "(?=abcd)xy", NULL },            /* nor is a lookahead's text */
+  { "(?!abcd)xy", NULL },
+  { "(?i:abcd|efgh)", "abcd|efgh" },
+  { "(?x:ab cd|ef gh)", NULL },
+  { "(?:abcd|(?:efg|hij)k)", "abcd|efg|hij" },
+  { "ab(?:cdef|ghij)|klmno", "cdef|ghij|klmno" },
   { "", NULL },
 };
 
