@@ -16,7 +16,6 @@
  * matching equates with k and s) makes every rule a candidate.
  * Built once with the ruleset, read-only afterwards: thread-safe.
  */
-#define _GNU_SOURCE   /* memmem */
 #include "bk-private.h"
 
 #include <string.h>
@@ -31,9 +30,18 @@ typedef struct {
   GArray *rules;     /* guint indexes into the ruleset's `all` */
 } Literal;
 
+/* A literal in a bucket: its first (up to) eight bytes, so that most
+ * windows that share a bucket but not the literal are told apart by one
+ * 64-bit comparison instead of a memcmp */
+typedef struct {
+  guint64 head;      /* the first bytes, little-endian, zero-padded */
+  guint64 mask;      /* which bytes of head are the literal's */
+  guint id;          /* index into literals */
+} Entry;
+
 struct _BkPrefilter {
   GPtrArray *literals;            /* Literal* */
-  GArray *buckets[NBUCKETS];      /* guint literal ids, by hash of 3 bytes */
+  GArray *buckets[NBUCKETS];      /* Entry, by hash of the first 3 bytes */
   guint64 present[NBUCKETS / 64]; /* bucket non-empty */
   guint nrules;
 };
@@ -446,8 +454,15 @@ bk_prefilter_new (GPtrArray *all)
               guint id = pf->literals->len - 1;
               guint b = bucket_of (lit->text[0], lit->text[1], lit->text[2]);
               if (pf->buckets[b] == NULL)
-                pf->buckets[b] = g_array_new (FALSE, FALSE, sizeof (guint));
-              g_array_append_val (pf->buckets[b], id);
+                pf->buckets[b] = g_array_new (FALSE, FALSE, sizeof (Entry));
+              Entry e = { .id = id };
+              gsize n = MIN (lit->len, sizeof e.head);
+              for (gsize m = 0; m < n; m++)
+                {
+                  e.head |= (guint64) (guchar) lit->text[m] << (8 * m);
+                  e.mask |= (guint64) 0xff << (8 * m);
+                }
+              g_array_append_val (pf->buckets[b], e);
               pf->present[b / 64] |= G_GUINT64_CONSTANT (1) << (b % 64);
             }
           g_array_append_val (lit->rules, r);
@@ -481,6 +496,23 @@ set_all (guint64 *bits, guint words)
   memset (bits, 0xff, words * sizeof *bits);
 }
 
+/* has_folding_letters - does @text hold U+212A KELVIN SIGN (E2 84 AA) or
+ * U+017F LONG S (C5 BF), which caseless UTF matching equates with k and
+ * s? The lead bytes are looked for first: memchr is vectorised, and E2
+ * (general punctuation: quotes, dashes) is the only common one. */
+static gboolean
+has_folding_letters (const char *text, gsize len)
+{
+  const char *end = text + len;
+  for (const char *p = text; (p = memchr (p, 0xe2, end - p)) != NULL; p++)
+    if (end - p >= 3 && (guchar) p[1] == 0x84 && (guchar) p[2] == 0xaa)
+      return TRUE;
+  for (const char *p = text; (p = memchr (p, 0xc5, end - p)) != NULL; p++)
+    if (end - p >= 2 && (guchar) p[1] == 0xbf)
+      return TRUE;
+  return FALSE;
+}
+
 /**
  * bk_prefilter_scan:
  * @text: the text the rules will be matched against
@@ -491,8 +523,7 @@ void
 bk_prefilter_scan (const BkPrefilter *pf, const char *text, gsize len, guint64 *bits)
 {
   guint words = bk_prefilter_words (pf);
-  /* U+212A and U+017F fold to k and s in caseless UTF matching */
-  if (memmem (text, len, "\xe2\x84\xaa", 3) || memmem (text, len, "\xc5\xbf", 2))
+  if (has_folding_letters (text, len))
     {
       set_all (bits, words);
       return;
@@ -500,23 +531,33 @@ bk_prefilter_scan (const BkPrefilter *pf, const char *text, gsize len, guint64 *
   memset (bits, 0, words * sizeof *bits);
   if (len < MIN_LITERAL)
     return;
-  /* lower-case once, then hash every 3-byte window against a bitmap that
-   * fits in cache; only windows that start some literal are compared */
-  guchar small[1024];
-  guchar *low = len <= sizeof small ? small : g_malloc (len);
+  /* lower-case once (eight zero bytes after the end, for the 64-bit
+   * loads), then hash every 3-byte window against a bitmap that fits in
+   * cache; only windows that start some literal are compared */
+  guchar small[1024 + 8];
+  guchar *low = len + 8 <= sizeof small ? small : g_malloc (len + 8);
   const guchar *t = (const guchar *) text;
   for (gsize i = 0; i < len; i++)
     low[i] = lower[t[i]];
+  memset (low + len, 0, 8);
   for (gsize i = 0; i + MIN_LITERAL <= len; i++)
     {
       guint b = bucket_of (low[i], low[i + 1], low[i + 2]);
       if (!(pf->present[b / 64] & (G_GUINT64_CONSTANT (1) << (b % 64))))
         continue;
-      GArray *ids = pf->buckets[b];
-      for (guint k = 0; k < ids->len; k++)
+      GArray *entries = pf->buckets[b];
+      guint64 window;
+      memcpy (&window, low + i, sizeof window);
+      window = GUINT64_FROM_LE (window);
+      for (guint k = 0; k < entries->len; k++)
         {
-          const Literal *lit = g_ptr_array_index (pf->literals, g_array_index (ids, guint, k));
-          if (i + lit->len > len || memcmp (low + i, lit->text, lit->len) != 0)
+          const Entry *e = &g_array_index (entries, Entry, k);
+          /* a literal that runs past the end meets the zero padding */
+          if ((window & e->mask) != e->head)
+            continue;
+          const Literal *lit = g_ptr_array_index (pf->literals, e->id);
+          if (lit->len > sizeof window
+              && (i + lit->len > len || memcmp (low + i + 8, lit->text + 8, lit->len - 8) != 0))
             continue;
           for (guint r = 0; r < lit->rules->len; r++)
             {
