@@ -3,11 +3,13 @@
  * bk-output - one recipient as a JSON line, a text line or a CSV row.
  *
  * All three carry DESIGN's fields in the same order. JSON comes from the
- * library (json-glib escapes). CSV goes through bk-csv.c (quoting, and
- * the guard against cells a spreadsheet would run). Text output replaces control
+ * library (bk-json-line.c: json-glib's escaping, without building a
+ * tree). CSV goes through bk-csv.c (quoting, and the guard against cells
+ * a spreadsheet would run). Text output replaces control
  * characters so a hostile diagnostic cannot drive the terminal.
  */
 #include "bk-cli.h"
+#include "bk-json-line.h"
 
 #include <string.h>
 
@@ -55,16 +57,15 @@ void
 bk_output_recipient (FILE *out, BkOutputFormat format, const BkReport *report,
                      const BkRecipient *rcpt, const char *source, gint64 index)
 {
-  g_autoptr (JsonNode) node = bk_report_recipient_to_json (report, rcpt, source, index);
   if (format == BK_FORMAT_JSON)
     {
-      g_autoptr (JsonGenerator) gen = json_generator_new ();
-      json_generator_set_root (gen, node);
-      g_autofree char *line = json_generator_to_data (gen, NULL);
-      fputs (line, out);
-      fputc ('\n', out);
+      g_autoptr (GString) line = g_string_sized_new (512);
+      bk_report_recipient_write_json (line, report, rcpt, source, index);
+      g_string_append_c (line, '\n');
+      fwrite (line->str, 1, line->len, out);
       return;
     }
+  g_autoptr (JsonNode) node = bk_report_recipient_to_json (report, rcpt, source, index);
   JsonObject *obj = json_node_get_object (node);
   if (format == BK_FORMAT_CSV)
     {
