@@ -230,8 +230,8 @@ rule_new (Loader *ld, const char *id)
   return rule;
 }
 
-/* file_line - "FILE:LINE", where a rule is defined; made for every rule
- * at every load, so without printf's cost */
+/* file_line - "FILE:LINE", where a rule is defined (or any "TEXT:N");
+ * made for every rule at every load, so without printf's cost */
 static char *
 file_line (const char *file, guint line)
 {
@@ -533,7 +533,9 @@ parse_directive (Loader *ld, char *line, GError **error)
     return fail (ld, error, "unknown format directive '%s'", word);
   GPtrArray *dest = G_STRUCT_MEMBER (GPtrArray *, fmt, directives[d].offset);
 
-  g_autofree char *id = g_strdup_printf ("%s.%s.%u", fmt->name, word, ++ld->format_rule_n[d]);
+  g_autofree char *prefix = g_strconcat (fmt->name, ".", word, NULL);
+  g_autofree char *id = file_line (prefix, ++ld->format_rule_n[d]);
+  id[strlen (prefix)] = '.';   /* NAME.WORD.N */
   BkRule *rule = rule_new (ld, id);
   if (dest == fmt->reasons)
     {
@@ -602,10 +604,15 @@ load_data (Loader *ld, const char *bytes, gsize len, GError **error)
     }
   ld->format = NULL;
   ld->line = 0;
-  g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
+  /* lines cut in place: no copy of each */
+  char *next = data;
+  for (guint i = 0; next; i++)
     {
-      char *line = lines[i];
+      char *line = next;
+      char *nl = strchr (line, '\n');
+      next = nl ? nl + 1 : NULL;
+      if (nl)
+        *nl = '\0';
       ld->line = i + 1;
       gsize l = strlen (line);
       if (l > 0 && line[l - 1] == '\r')
