@@ -54,6 +54,47 @@ part_bytes (GMimePart *part, gsize max)
   return bytes;
 }
 
+/* ascii_superset - does @charset write ASCII text as ASCII bytes, one
+ * byte per character, with no shift sequences (unlike ISO-2022-JP or
+ * UTF-7)? */
+static gboolean
+ascii_superset (const char *charset)
+{
+  static const char *const prefixes[] = {
+    "utf-8", "utf8", "us-ascii", "ascii", "iso-8859-", "iso8859-", "windows-125", "cp125", "latin1",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    if (g_ascii_strncasecmp (charset, prefixes[i], strlen (prefixes[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* plain_text - the text of @part when converting it to UTF-8 changes no
+ * byte: ASCII in a charset that writes ASCII as ASCII, or valid UTF-8
+ * labelled UTF-8. Most bounces are that; they then skip the iconv
+ * conversion (a UTF-8 to UTF-8 round trip) g_mime_text_part_get_text()
+ * makes. NULL when a real conversion is needed. */
+static char *
+plain_text (GMimePart *part)
+{
+  GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
+  const char *charset = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
+  if (charset == NULL || !ascii_superset (charset))
+    return NULL;
+  g_autoptr (GByteArray) bytes = part_bytes (part, G_MAXSIZE);
+  if (bytes == NULL)
+    return NULL;
+  gsize len = bytes->len - 1;   /* the NUL part_bytes added */
+  const guint8 *b = bytes->data;
+  gboolean ascii = TRUE;
+  for (gsize i = 0; i < len && ascii; i++)
+    ascii = b[i] < 0x80;
+  gboolean utf8 = g_ascii_strncasecmp (charset, "utf-8", 5) == 0 || g_ascii_strncasecmp (charset, "utf8", 4) == 0;
+  if (!ascii && !(utf8 && g_utf8_validate_len ((const char *) b, len, NULL)))
+    return NULL;
+  return (char *) g_byte_array_free (g_steal_pointer (&bytes), FALSE);
+}
+
 /* part_text - @part as UTF-8 text: charset converted by GMime for text
  * parts, validated (invalid bytes replaced) for the rest */
 static char *
@@ -61,7 +102,9 @@ part_text (GMimePart *part, gsize max)
 {
   if (GMIME_IS_TEXT_PART (part))
     {
-      char *text = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
+      char *text = plain_text (part);
+      if (text == NULL)
+        text = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
       if (text && strlen (text) > max)
         text[max] = '\0';
       if (text && !g_utf8_validate (text, -1, NULL))
