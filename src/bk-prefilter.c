@@ -18,6 +18,8 @@
  */
 #include "bk-private.h"
 
+#include "bk-literal-cache.h"
+
 #include <string.h>
 
 #define MIN_LITERAL 3
@@ -421,15 +423,45 @@ literal_free (Literal *lit)
   g_free (lit);
 }
 
+/* set_free - free one rule's literal set, if it has one */
+static void
+set_free (gpointer set)
+{
+  if (set)
+    g_ptr_array_unref (set);
+}
+
 /**
- * bk_prefilter_new:
+ * bk_prefilter_derive:
  * @all: every rule of a ruleset, in index order
  *
- * Sets rule->literals on each rule whose literals could be derived.
+ * Returns: (transfer full): for each rule, its literal set (a GPtrArray of
+ *   strings) or %NULL when none can be derived: what
+ *   bk_prefilter_new_from_sets() takes, and what the rules cache keeps
+ */
+GPtrArray *
+bk_prefilter_derive (GPtrArray *all)
+{
+  GPtrArray *sets = g_ptr_array_new_full (all->len, set_free);
+  for (guint r = 0; r < all->len; r++)
+    {
+      const BkRule *rule = g_ptr_array_index (all, r);
+      g_ptr_array_add (sets, bk_prefilter_literals (rule->pattern));
+    }
+  return sets;
+}
+
+/**
+ * bk_prefilter_new_from_sets:
+ * @all: every rule of a ruleset, in index order
+ * @sets: bk_prefilter_derive() of @all (or the same, read back)
+ *
+ * Sets rule->literals on each rule that has a literal set.
  */
 BkPrefilter *
-bk_prefilter_new (GPtrArray *all)
+bk_prefilter_new_from_sets (GPtrArray *all, GPtrArray *sets)
 {
+  g_return_val_if_fail (sets->len == all->len, NULL);
   BkPrefilter *pf = g_new0 (BkPrefilter, 1);
   pf->literals = g_ptr_array_new_with_free_func ((GDestroyNotify) literal_free);
   pf->nrules = all->len;
@@ -437,7 +469,7 @@ bk_prefilter_new (GPtrArray *all)
   for (guint r = 0; r < all->len; r++)
     {
       BkRule *rule = g_ptr_array_index (all, r);
-      g_autoptr (GPtrArray) lits = bk_prefilter_literals (rule->pattern);
+      GPtrArray *lits = g_ptr_array_index (sets, r);
       rule->literals = lits != NULL;
       for (guint k = 0; lits && k < lits->len; k++)
         {
@@ -469,6 +501,19 @@ bk_prefilter_new (GPtrArray *all)
         }
     }
   return pf;
+}
+
+/**
+ * bk_prefilter_new:
+ * @all: every rule of a ruleset, in index order
+ *
+ * Sets rule->literals on each rule whose literals could be derived.
+ */
+BkPrefilter *
+bk_prefilter_new (GPtrArray *all)
+{
+  g_autoptr (GPtrArray) sets = bk_prefilter_derive (all);
+  return bk_prefilter_new_from_sets (all, sets);
 }
 
 void

@@ -18,6 +18,8 @@
  */
 #include "bk-private.h"
 
+#include "bk-literal-cache.h"
+
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -825,11 +827,14 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
         g_clear_pointer (&stamp, g_byte_array_unref);
     }
 
+  g_autofree char *lits_path = NULL;
   if (stamp)
     {
       g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, stamp->data, stamp->len);
       g_autofree char *name = g_strdup_printf ("rules-%s.pcre2", digest);
+      g_autofree char *lits_name = g_strdup_printf ("rules-%s.lits", digest);
       cache_path = g_build_filename (cache_dir, name, NULL);
+      lits_path = g_build_filename (cache_dir, lits_name, NULL);
       ld.cached = cache_read (cache_path, &ld.ncached);
     }
 
@@ -848,8 +853,32 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
   g_free (ld.cached);
   if (!ok)
     return NULL;
-  if (!(flags & BK_RULESET_FLAGS_NO_PREFILTER))
-    rules->prefilter = bk_prefilter_new (rules->all);
+  /* the prefilter's literal sets come from the cache when they are
+   * there; otherwise they are derived and kept. A one-message run has no
+   * prefilter: building it, even from cached sets, costs more than trying
+   * every rule once */
+  g_autoptr (GPtrArray) sets = NULL;
+  gboolean prefilter = !(flags & BK_RULESET_FLAGS_NO_PREFILTER);
+  if (prefilter && lits_path)
+    {
+      g_autofree char *bytes = NULL;
+      gsize len = 0;
+      if (g_file_get_contents (lits_path, &bytes, &len, NULL))
+        sets = bk_literal_cache_decode (bytes, len, rules->all->len);
+    }
+  if (prefilter && sets == NULL)
+    {
+      sets = bk_prefilter_derive (rules->all);
+      if (lits_path)
+        {
+          g_autoptr (GBytes) bytes = bk_literal_cache_encode (sets);
+          gsize len = 0;
+          const char *data = g_bytes_get_data (bytes, &len);
+          g_file_set_contents (lits_path, data, len, NULL);
+        }
+    }
+  if (sets)
+    rules->prefilter = bk_prefilter_new_from_sets (rules->all, sets);
   if (cache_path && !cache_fit)
     cache_write (rules, cache_path);
   /* JIT compilation happens on a rule's first match (bk-scan.c): with the

@@ -8,6 +8,8 @@
  */
 #include "bk-private.h"
 
+#include "bk-literal-cache.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -830,6 +832,80 @@ test_load_cache (void)
   g_assert_cmpint (system (cmd), ==, 0);
 }
 
+/* the prefilter's literal sets are kept beside the compiled patterns: a
+ * second load reads them back (the same sets the derivation gives), and a
+ * damaged entry is derived again, never trusted */
+static void
+test_load_cache_literals (void)
+{
+  g_autoptr (GError) err = NULL;
+  g_autofree char *cache = g_dir_make_tmp ("bk-cache-XXXXXX", &err);
+  g_autofree char *rdir = g_dir_make_tmp ("bk-rules-XXXXXX", &err);
+  g_autofree char *file = g_build_filename (rdir, "10-a.rules", NULL);
+  g_file_set_contents (file, "reason a.one userunknown no such (?:user|mailbox)\n"
+                             "reason a.two mailboxfull \\bquota\\b|over (?:limit|size)\n"
+                             "code a.code (?<reply>5\\d\\d)\n", -1, &err);
+  g_assert_no_error (err);
+  g_autoptr (BkRuleset) first = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NONE, cache, &err);
+  g_assert_no_error (err);
+  g_autoptr (GPtrArray) derived = bk_prefilter_derive (first->all);
+  g_autoptr (GBytes) want = bk_literal_cache_encode (derived);
+
+  g_autoptr (GDir) d = g_dir_open (cache, 0, NULL);
+  g_autofree char *lits = NULL;
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    if (g_str_has_suffix (name, ".lits"))
+      lits = g_build_filename (cache, name, NULL);
+  g_assert_nonnull (lits);
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (lits, &bytes, &len, NULL));
+  g_assert_cmpmem (bytes, len, g_bytes_get_data (want, NULL), g_bytes_get_size (want));
+
+  /* read back: the same sets, the same candidates */
+  g_autoptr (GPtrArray) back = bk_literal_cache_decode (bytes, len, first->all->len);
+  g_assert_nonnull (back);
+  g_autoptr (GBytes) again = bk_literal_cache_encode (back);
+  g_assert_true (g_bytes_equal (again, want));
+  g_autoptr (BkRuleset) second = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NONE, cache, &err);
+  g_assert_no_error (err);
+  g_assert_nonnull (second->prefilter);
+  guint words = bk_prefilter_words (second->prefilter);
+  g_autofree guint64 *b1 = g_new0 (guint64, words);
+  g_autofree guint64 *b2 = g_new0 (guint64, words);
+  static const char text[] = "550 no such mailbox here, over limit";
+  bk_prefilter_scan (first->prefilter, text, strlen (text), b1);
+  bk_prefilter_scan (second->prefilter, text, strlen (text), b2);
+  g_assert_cmpmem (b1, words * sizeof *b1, b2, words * sizeof *b2);
+
+  /* damaged entries: each cut short, one byte changed in the counts, a
+   * different rule count: none decodes */
+  for (gsize cut = 0; cut < len; cut += 7)
+    g_assert_null (bk_literal_cache_decode (bytes, cut, first->all->len));
+  g_assert_null (bk_literal_cache_decode (bytes, len, first->all->len + 1));
+  g_autofree char *bad = g_malloc (len);
+  memcpy (bad, bytes, len);
+  bad[len - 1] = '\0';   /* the last rule's "no set" becomes a count */
+  g_assert_null (bk_literal_cache_decode (bad, len, first->all->len));
+  /* a damaged file is replaced by a fresh derivation */
+  g_file_set_contents (lits, "garbage", -1, &err);
+  g_assert_no_error (err);
+  g_autoptr (BkRuleset) third = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NONE, cache, &err);
+  g_assert_no_error (err);
+  g_assert_nonnull (third->prefilter);
+  g_free (g_steal_pointer (&bytes));
+  g_assert_true (g_file_get_contents (lits, &bytes, &len, NULL));
+  g_assert_cmpmem (bytes, len, g_bytes_get_data (want, NULL), g_bytes_get_size (want));
+  /* one-message loads build no prefilter */
+  g_autoptr (BkRuleset) one = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NO_JIT | BK_RULESET_FLAGS_NO_PREFILTER,
+                                                        cache, &err);
+  g_assert_no_error (err);
+  g_assert_null (one->prefilter);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s' '%s'", cache, rdir);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
 /* the cache is keyed by the rule files' stat data, not their bytes: an
  * edit in place that keeps the size, the inode and (set back by hand) the
  * modification time must still be seen, through the change time */
@@ -910,5 +986,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ruleset/load-buffer/unterminated", test_load_buffer_unterminated);
   g_test_add_func ("/ruleset/load-dir-full/cache", test_load_cache);
   g_test_add_func ("/ruleset/load-dir-full/cache-edit-in-place", test_load_cache_edit_in_place);
+  g_test_add_func ("/ruleset/load-dir-full/cache-literals", test_load_cache_literals);
   return g_test_run ();
 }

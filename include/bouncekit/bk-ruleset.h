@@ -23,7 +23,7 @@ typedef struct _BkRuleset BkRuleset;
  * @BK_RULESET_FLAGS_NONE: JIT-compile every pattern (batch runs)
  * @BK_RULESET_FLAGS_NO_JIT: interpret patterns (one message per process)
  * @BK_RULESET_FLAGS_NO_PREFILTER: build no literal prefilter; every rule is
- *   tried (one message per process: the build costs more than it saves)
+ *   tried (one message per process: building it costs more than it saves)
  */
 typedef enum {
   BK_RULESET_FLAGS_NONE = 0,
