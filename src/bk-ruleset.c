@@ -21,6 +21,7 @@
 #include "bk-literal-cache.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -794,6 +795,58 @@ cache_write (const BkRuleset *rules, const char *path)
   pcre2_serialize_free (bytes);
 }
 
+/* CACHE_KEEP - cache files kept: a key names a directory's files as they
+ * are (paths, times), so every edit, and every temporary copy of a rules
+ * directory, makes a new entry; the newest few are the ones worth
+ * keeping */
+#define CACHE_KEEP 32
+
+typedef struct {
+  char *path;
+  gint64 mtime;
+} CacheFile;
+
+static int
+newest_first (gconstpointer a, gconstpointer b)
+{
+  const CacheFile *x = a, *y = b;
+  return x->mtime < y->mtime ? 1 : x->mtime > y->mtime ? -1 : strcmp (x->path, y->path);
+}
+
+/* cache_prune - remove all but the CACHE_KEEP newest "rules-*" files of
+ * @cache_dir; run after writing an entry, so never on a warm start */
+static void
+cache_prune (const char *cache_dir)
+{
+  g_autoptr (GDir) d = g_dir_open (cache_dir, 0, NULL);
+  if (d == NULL)
+    return;
+  g_autoptr (GArray) files = g_array_new (FALSE, FALSE, sizeof (CacheFile));
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    {
+      struct stat st;
+      if (!g_str_has_prefix (name, "rules-"))
+        continue;
+      char *path = g_build_filename (cache_dir, name, NULL);
+      if (stat (path, &st) != 0)
+        {
+          g_free (path);
+          continue;
+        }
+      CacheFile f = { path, (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec };
+      g_array_append_val (files, f);
+    }
+  g_array_sort (files, newest_first);
+  for (guint i = 0; i < files->len; i++)
+    {
+      CacheFile *f = &g_array_index (files, CacheFile, i);
+      if (i >= CACHE_KEEP)
+        g_unlink (f->path);
+      g_free (f->path);
+    }
+}
+
 static BkRuleset *
 load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char *cache_dir,
                  GError **error)
@@ -880,7 +933,10 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
   if (sets)
     rules->prefilter = bk_prefilter_new_from_sets (rules->all, sets);
   if (cache_path && !cache_fit)
-    cache_write (rules, cache_path);
+    {
+      cache_write (rules, cache_path);
+      cache_prune (cache_dir);
+    }
   /* JIT compilation happens on a rule's first match (bk-scan.c): with the
    * prefilter most rules never run on a given batch, and a pipe filter
    * would pay for all of them at start-up */

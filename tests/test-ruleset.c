@@ -832,6 +832,52 @@ test_load_cache (void)
   g_assert_cmpint (system (cmd), ==, 0);
 }
 
+/* a cache directory keeps the newest 32 files: every edit makes a new
+ * entry, and old ones must not pile up */
+static void
+test_load_cache_prune (void)
+{
+  g_autoptr (GError) err = NULL;
+  g_autofree char *cache = g_dir_make_tmp ("bk-cache-XXXXXX", &err);
+  g_autofree char *rdir = g_dir_make_tmp ("bk-rules-XXXXXX", &err);
+  g_autofree char *file = g_build_filename (rdir, "10-a.rules", NULL);
+  g_file_set_contents (file, "reason a.one userunknown no such user\n", -1, &err);
+  g_assert_no_error (err);
+  for (int i = 0; i < 40; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("rules-old%02d.pcre2", i);
+      g_autofree char *path = g_build_filename (cache, name, NULL);
+      g_file_set_contents (path, "old", -1, &err);
+      g_assert_no_error (err);
+      struct timespec times[2] = { { 1000000 + i, 0 }, { 1000000 + i, 0 } };
+      g_assert_no_errno (utimensat (AT_FDCWD, path, times, 0));
+    }
+  g_autofree char *other = g_build_filename (cache, "not-ours", NULL);
+  g_file_set_contents (other, "x", -1, &err);
+  g_autoptr (BkRuleset) rules = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NONE, cache, &err);
+  g_assert_no_error (err);
+  g_autoptr (GDir) d = g_dir_open (cache, 0, NULL);
+  const char *name;
+  guint n = 0;
+  gboolean new_entry = FALSE, oldest = FALSE, newest_old = FALSE, foreign = FALSE;
+  while ((name = g_dir_read_name (d)))
+    {
+      n += g_str_has_prefix (name, "rules-");
+      new_entry |= g_str_has_prefix (name, "rules-") && g_str_has_suffix (name, ".pcre2")
+                   && !g_str_has_prefix (name, "rules-old");
+      oldest |= strcmp (name, "rules-old00.pcre2") == 0;
+      newest_old |= strcmp (name, "rules-old39.pcre2") == 0;
+      foreign |= strcmp (name, "not-ours") == 0;
+    }
+  g_assert_cmpuint (n, ==, 32);
+  g_assert_true (new_entry);
+  g_assert_false (oldest);
+  g_assert_true (newest_old);
+  g_assert_true (foreign);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s' '%s'", cache, rdir);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
 /* the prefilter's literal sets are kept beside the compiled patterns: a
  * second load reads them back (the same sets the derivation gives), and a
  * damaged entry is derived again, never trusted */
@@ -987,5 +1033,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ruleset/load-dir-full/cache", test_load_cache);
   g_test_add_func ("/ruleset/load-dir-full/cache-edit-in-place", test_load_cache_edit_in_place);
   g_test_add_func ("/ruleset/load-dir-full/cache-literals", test_load_cache_literals);
+  g_test_add_func ("/ruleset/load-dir-full/cache-prune", test_load_cache_prune);
   return g_test_run ();
 }
