@@ -18,7 +18,7 @@
  */
 #include "bk-private.h"
 
-#include "bk-literal-cache.h"
+#include "bk-prefilter-cache.h"
 
 #include <string.h>
 
@@ -26,11 +26,10 @@
 #define BUCKET_BITS 16
 #define NBUCKETS (1u << BUCKET_BITS)
 
-typedef struct {
-  char *text;        /* lower-case ASCII */
-  gsize len;
-  GArray *rules;     /* guint indexes into the ruleset's `all` */
-} Literal;
+/* The prefilter is one block of flat arrays (see "layout" below), so that
+ * the rules cache can keep it as it is and a load reads it back without
+ * building anything: a one-message run then has the prefilter for the
+ * price of a file read. */
 
 /* A literal in a bucket: its first (up to) eight bytes, so that most
  * windows that share a bucket but not the literal are told apart by one
@@ -38,15 +37,85 @@ typedef struct {
 typedef struct {
   guint64 head;      /* the first bytes, little-endian, zero-padded */
   guint64 mask;      /* which bytes of head are the literal's */
-  guint id;          /* index into literals */
+  guint32 lit;       /* index into lits */
+  guint32 unused;
 } Entry;
 
+/* A literal: offsets into the text and rule id arrays */
+typedef struct {
+  guint32 text;      /* lower-case ASCII (or caseless UTF-8), not NUL-terminated */
+  guint32 len;
+  guint32 rules;     /* first of its rule ids */
+  guint32 nrules;
+} Lit;
+
+/* The block starts with this header; MAGIC names the layout and the
+ * literal derivation (change it with either) */
+#define MAGIC "bouncekit prefilter 1\n"
+#define MAGIC_LEN 24
+#define BYTE_ORDER_MARK 0x01020304u
+
+typedef struct {
+  char magic[MAGIC_LEN];
+  guint32 byte_order;
+  guint32 nrules;    /* rules of the ruleset */
+  guint32 nslots;    /* non-empty buckets */
+  guint32 nentries;
+  guint32 nlits;
+  guint32 nrule_ids;
+  guint32 ntext;
+  guint32 unused;
+} Header;
+
 struct _BkPrefilter {
-  GPtrArray *literals;            /* Literal* */
-  GArray *buckets[NBUCKETS];      /* Entry, by hash of the first 3 bytes */
-  guint64 present[NBUCKETS / 64]; /* bucket non-empty */
+  gpointer block;           /* owns everything below */
+  gsize size;
   guint nrules;
+  const guint64 *present;   /* NBUCKETS bits: bucket non-empty */
+  const guint16 *slot;      /* NBUCKETS: a non-empty bucket's slot */
+  const Entry *entries;     /* by bucket, then literal */
+  const guint32 *slot_start;/* nslots + 1: a bucket's entries */
+  const Lit *lits;
+  const guint32 *rule_ids;
+  const char *text;
 };
+
+/* layout - the arrays' offsets in a block holding @h's counts, and its
+ * size; NULL offsets stay unset when @h's counts overflow */
+typedef struct {
+  gsize present, slot, entries, slot_start, lits, rule_ids, text, size;
+} Layout;
+
+static gboolean
+layout_of (const Header *h, Layout *l)
+{
+  /* counts are bounded so that no offset below can overflow */
+  if (h->nslots > NBUCKETS || h->nentries > (1u << 24) || h->nlits > (1u << 24)
+      || h->nrule_ids > (1u << 26) || h->ntext > (1u << 28))
+    return FALSE;
+  l->present = sizeof (Header);
+  l->slot = l->present + NBUCKETS / 8;
+  l->entries = l->slot + NBUCKETS * sizeof (guint16);
+  l->slot_start = l->entries + (gsize) h->nentries * sizeof (Entry);
+  l->lits = l->slot_start + ((gsize) h->nslots + 1) * sizeof (guint32);
+  l->rule_ids = l->lits + (gsize) h->nlits * sizeof (Lit);
+  l->text = l->rule_ids + (gsize) h->nrule_ids * sizeof (guint32);
+  l->size = l->text + h->ntext;
+  return TRUE;
+}
+
+static void
+point_into (BkPrefilter *pf, const Layout *l)
+{
+  const char *b = pf->block;
+  pf->present = (const guint64 *) (b + l->present);
+  pf->slot = (const guint16 *) (b + l->slot);
+  pf->entries = (const Entry *) (b + l->entries);
+  pf->slot_start = (const guint32 *) (b + l->slot_start);
+  pf->lits = (const Lit *) (b + l->lits);
+  pf->rule_ids = (const guint32 *) (b + l->rule_ids);
+  pf->text = b + l->text;
+}
 
 /* ASCII lower-casing table: the rules' caseless matching of ASCII */
 static const guchar lower[256] = {
@@ -415,14 +484,6 @@ bk_prefilter_literals (const char *pattern)
   return g_steal_pointer (&out);
 }
 
-static void
-literal_free (Literal *lit)
-{
-  g_free (lit->text);
-  g_array_unref (lit->rules);
-  g_free (lit);
-}
-
 /* set_free - free one rule's literal set, if it has one */
 static void
 set_free (gpointer set)
@@ -451,10 +512,58 @@ bk_prefilter_derive (GPtrArray *all)
   return sets;
 }
 
+G_STATIC_ASSERT (sizeof (Header) % 8 == 0);
+G_STATIC_ASSERT (sizeof (Entry) == 24);
+G_STATIC_ASSERT (sizeof (Lit) == 16);
+
+/* TmpLit - a literal while the block is built */
+typedef struct {
+  const char *text;
+  GArray *rules;     /* guint32 */
+} TmpLit;
+
+static void
+tmp_lit_free (gpointer p)
+{
+  TmpLit *t = p;
+  g_array_unref (t->rules);
+  g_free (t);
+}
+
+/* entry_for - the bucket entry of literal @lit, @text of @len bytes */
+static Entry
+entry_for (guint32 lit, const char *text, gsize len)
+{
+  Entry e = { .lit = lit };
+  gsize n = MIN (len, sizeof e.head);
+  for (gsize m = 0; m < n; m++)
+    {
+      e.head |= (guint64) (guchar) text[m] << (8 * m);
+      e.mask |= (guint64) 0xff << (8 * m);
+    }
+  return e;
+}
+
+static inline guint
+slot_of (const BkPrefilter *pf, guint b)
+{
+  return pf->slot[b];
+}
+
+/* mark_rules - rule->literals for every rule the prefilter knows */
+static void
+mark_rules (const BkPrefilter *pf, GPtrArray *all, guint32 nrule_ids)
+{
+  for (guint r = 0; r < all->len; r++)
+    ((BkRule *) g_ptr_array_index (all, r))->literals = FALSE;
+  for (guint32 i = 0; i < nrule_ids; i++)
+    ((BkRule *) g_ptr_array_index (all, pf->rule_ids[i]))->literals = TRUE;
+}
+
 /**
  * bk_prefilter_new_from_sets:
  * @all: every rule of a ruleset, in index order
- * @sets: bk_prefilter_derive() of @all (or the same, read back)
+ * @sets: bk_prefilter_derive() of @all
  *
  * Sets rule->literals on each rule that has a literal set.
  */
@@ -462,45 +571,184 @@ BkPrefilter *
 bk_prefilter_new_from_sets (GPtrArray *all, GPtrArray *sets)
 {
   g_return_val_if_fail (sets->len == all->len, NULL);
-  BkPrefilter *pf = g_new0 (BkPrefilter, 1);
-  pf->literals = g_ptr_array_new_with_free_func ((GDestroyNotify) literal_free);
-  pf->nrules = all->len;
+  /* the distinct literals, in order of first use, with their rules */
+  g_autoptr (GPtrArray) tmp = g_ptr_array_new_with_free_func (tmp_lit_free);
   g_autoptr (GHashTable) by_text = g_hash_table_new (g_str_hash, g_str_equal);
+  Header h = { .byte_order = BYTE_ORDER_MARK, .nrules = all->len };
+  memcpy (h.magic, MAGIC, sizeof MAGIC - 1);
   for (guint r = 0; r < all->len; r++)
     {
-      BkRule *rule = g_ptr_array_index (all, r);
       GPtrArray *lits = g_ptr_array_index (sets, r);
-      rule->literals = lits != NULL;
       for (guint k = 0; lits && k < lits->len; k++)
         {
-          const char *s = g_ptr_array_index (lits, k);
-          Literal *lit = g_hash_table_lookup (by_text, s);
-          if (lit == NULL)
+          const char *text = g_ptr_array_index (lits, k);
+          TmpLit *t = g_hash_table_lookup (by_text, text);
+          if (t == NULL)
             {
-              lit = g_new0 (Literal, 1);
-              lit->text = g_strdup (s);
-              lit->len = strlen (s);
-              lit->rules = g_array_new (FALSE, FALSE, sizeof (guint));
-              g_ptr_array_add (pf->literals, lit);
-              g_hash_table_insert (by_text, lit->text, lit);
-              guint id = pf->literals->len - 1;
-              guint b = bucket_of (lit->text[0], lit->text[1], lit->text[2]);
-              if (pf->buckets[b] == NULL)
-                pf->buckets[b] = g_array_new (FALSE, FALSE, sizeof (Entry));
-              Entry e = { .id = id };
-              gsize n = MIN (lit->len, sizeof e.head);
-              for (gsize m = 0; m < n; m++)
-                {
-                  e.head |= (guint64) (guchar) lit->text[m] << (8 * m);
-                  e.mask |= (guint64) 0xff << (8 * m);
-                }
-              g_array_append_val (pf->buckets[b], e);
-              pf->present[b / 64] |= G_GUINT64_CONSTANT (1) << (b % 64);
+              t = g_new0 (TmpLit, 1);
+              t->text = text;
+              t->rules = g_array_new (FALSE, FALSE, sizeof (guint32));
+              g_ptr_array_add (tmp, t);
+              g_hash_table_insert (by_text, (gpointer) text, t);
+              h.ntext += strlen (text);
             }
-          g_array_append_val (lit->rules, r);
+          guint32 rid = r;
+          g_array_append_val (t->rules, rid);
+          h.nrule_ids++;
         }
     }
+  h.nlits = h.nentries = tmp->len;
+  /* buckets: which are used, then each literal's slot */
+  guint64 present[NBUCKETS / 64] = { 0 };
+  g_autofree guint *bucket = g_new (guint, MAX (tmp->len, 1));
+  for (guint i = 0; i < tmp->len; i++)
+    {
+      const TmpLit *t = g_ptr_array_index (tmp, i);
+      bucket[i] = bucket_of (lower[(guchar) t->text[0]], lower[(guchar) t->text[1]],
+                             lower[(guchar) t->text[2]]);
+      present[bucket[i] / 64] |= G_GUINT64_CONSTANT (1) << (bucket[i] % 64);
+    }
+  for (guint b = 0; b < NBUCKETS; b++)
+    h.nslots += (present[b / 64] >> (b % 64)) & 1;
+
+  Layout l;
+  if (!layout_of (&h, &l))
+    {
+      /* more literals than a block holds: no prefilter, every rule tried */
+      for (guint r = 0; r < all->len; r++)
+        ((BkRule *) g_ptr_array_index (all, r))->literals = FALSE;
+      return NULL;
+    }
+  BkPrefilter *pf = g_new0 (BkPrefilter, 1);
+  pf->block = g_malloc0 (l.size);
+  pf->size = l.size;
+  pf->nrules = all->len;
+  char *block = pf->block;
+  memcpy (block, &h, sizeof h);
+  memcpy (block + l.present, present, sizeof present);
+  /* slots in bucket order */
+  guint16 *slot = (guint16 *) (block + l.slot);
+  guint32 seen = 0;
+  for (guint b = 0; b < NBUCKETS; b++)
+    if ((present[b / 64] >> (b % 64)) & 1)
+      slot[b] = seen++;
+  point_into (pf, &l);
+  /* entries grouped by slot, literals in order within a slot */
+  guint32 *slot_start = (guint32 *) (block + l.slot_start);
+  for (guint i = 0; i < tmp->len; i++)
+    slot_start[slot_of (pf, bucket[i]) + 1]++;
+  for (guint32 sl = 0; sl < h.nslots; sl++)
+    slot_start[sl + 1] += slot_start[sl];
+  g_autofree guint32 *fill = g_new0 (guint32, h.nslots + 1);
+  Entry *entries = (Entry *) (block + l.entries);
+  Lit *lits = (Lit *) (block + l.lits);
+  guint32 *rule_ids = (guint32 *) (block + l.rule_ids);
+  char *text = block + l.text;
+  guint32 ntext = 0, nids = 0;
+  for (guint i = 0; i < tmp->len; i++)
+    {
+      const TmpLit *t = g_ptr_array_index (tmp, i);
+      gsize len = strlen (t->text);
+      lits[i] = (Lit) { ntext, len, nids, t->rules->len };
+      memcpy (text + ntext, t->text, len);
+      ntext += len;
+      memcpy (rule_ids + nids, t->rules->data, t->rules->len * sizeof (guint32));
+      nids += t->rules->len;
+      guint sl = slot_of (pf, bucket[i]);
+      entries[slot_start[sl] + fill[sl]++] = entry_for (i, t->text, len);
+    }
+  mark_rules (pf, all, h.nrule_ids);
   return pf;
+}
+
+/**
+ * bk_prefilter_encode: (skip)
+ * @pf: a prefilter
+ *
+ * Returns: (transfer full): its block, for the rules cache
+ */
+GBytes *
+bk_prefilter_encode (const BkPrefilter *pf)
+{
+  return g_bytes_new (pf->block, pf->size);
+}
+
+/**
+ * bk_prefilter_decode: (skip)
+ * @data: (transfer full): what bk_prefilter_encode() wrote, from g_malloc
+ * @len: its length
+ * @all: the rules it must be for; rule->literals is set on each
+ *
+ * Checks every count, offset and index of the block, and that each entry
+ * is its literal's, in the literal's bucket, before using it: a file cut
+ * short, of another layout, for other rules or damaged in its structure
+ * is no prefilter. Like the compiled patterns beside it, a well-formed
+ * block is trusted for the rules it names: the cache directory is
+ * private.
+ *
+ * Returns: (transfer full) (nullable): the prefilter, or %NULL (and @data
+ *   freed) when @data is not exactly one for @all's rules
+ */
+BkPrefilter *
+bk_prefilter_decode (char *data, gsize len, GPtrArray *all)
+{
+  g_autofree char *owned = data;
+  Header h;
+  Layout l;
+  if (len < sizeof h)
+    return NULL;
+  memcpy (&h, data, sizeof h);
+  if (memcmp (h.magic, MAGIC, sizeof MAGIC - 1) != 0 || h.byte_order != BYTE_ORDER_MARK
+      || h.nrules != all->len || !layout_of (&h, &l) || l.size != len
+      || h.nentries != h.nlits || ((guintptr) data) % 8 != 0)
+    return NULL;
+  BkPrefilter pf = { .block = data, .size = len, .nrules = h.nrules };
+  point_into (&pf, &l);
+  /* the non-empty buckets' slots, in bucket order (the set bits only) */
+  guint32 seen = 0;
+  for (guint w = 0; w < NBUCKETS / 64; w++)
+    for (guint64 bits = pf.present[w]; bits; bits &= bits - 1)
+      {
+        guint b = w * 64 + (guint) __builtin_ctzll (bits);
+        if (pf.slot[b] != seen++)
+          return NULL;
+      }
+  if (seen != h.nslots || pf.slot_start[0] != 0 || pf.slot_start[h.nslots] != h.nentries)
+    return NULL;
+  for (guint32 sl = 0; sl < h.nslots; sl++)
+    if (pf.slot_start[sl] > pf.slot_start[sl + 1])
+      return NULL;
+  for (guint32 i = 0; i < h.nlits; i++)
+    {
+      const Lit *lit = &pf.lits[i];
+      if (lit->len < MIN_LITERAL || lit->text > h.ntext || lit->len > h.ntext - lit->text
+          || memchr (pf.text + lit->text, '\0', lit->len) || lit->nrules == 0
+          || lit->rules > h.nrule_ids || lit->nrules > h.nrule_ids - lit->rules)
+        return NULL;
+    }
+  for (guint32 i = 0; i < h.nrule_ids; i++)
+    if (pf.rule_ids[i] >= h.nrules)
+      return NULL;
+  /* each entry is its literal's, in the literal's bucket */
+  for (guint32 sl = 0, k = 0; sl < h.nslots; sl++)
+    for (; k < pf.slot_start[sl + 1]; k++)
+      {
+        const Entry *e = &pf.entries[k];
+        if (e->lit >= h.nlits)
+          return NULL;
+        const Lit *lit = &pf.lits[e->lit];
+        const char *t = pf.text + lit->text;
+        Entry want = entry_for (e->lit, t, lit->len);
+        guint b = bucket_of (lower[(guchar) t[0]], lower[(guchar) t[1]], lower[(guchar) t[2]]);
+        if (e->head != want.head || e->mask != want.mask
+            || !(pf.present[b / 64] & (G_GUINT64_CONSTANT (1) << (b % 64))) || slot_of (&pf, b) != sl)
+          return NULL;
+      }
+  BkPrefilter *out = g_new (BkPrefilter, 1);
+  *out = pf;
+  g_steal_pointer (&owned);
+  mark_rules (out, all, h.nrule_ids);
+  return out;
 }
 
 /**
@@ -521,10 +769,7 @@ bk_prefilter_free (BkPrefilter *pf)
 {
   if (pf == NULL)
     return;
-  for (guint b = 0; b < NBUCKETS; b++)
-    if (pf->buckets[b])
-      g_array_unref (pf->buckets[b]);
-  g_ptr_array_unref (pf->literals);
+  g_free (pf->block);
   g_free (pf);
 }
 
@@ -590,23 +835,23 @@ bk_prefilter_scan (const BkPrefilter *pf, const char *text, gsize len, guint64 *
       guint b = bucket_of (low[i], low[i + 1], low[i + 2]);
       if (!(pf->present[b / 64] & (G_GUINT64_CONSTANT (1) << (b % 64))))
         continue;
-      GArray *entries = pf->buckets[b];
+      guint sl = slot_of (pf, b);
       guint64 window;
       memcpy (&window, low + i, sizeof window);
       window = GUINT64_FROM_LE (window);
-      for (guint k = 0; k < entries->len; k++)
+      for (guint32 k = pf->slot_start[sl]; k < pf->slot_start[sl + 1]; k++)
         {
-          const Entry *e = &g_array_index (entries, Entry, k);
+          const Entry *e = &pf->entries[k];
           /* a literal that runs past the end meets the zero padding */
           if ((window & e->mask) != e->head)
             continue;
-          const Literal *lit = g_ptr_array_index (pf->literals, e->id);
+          const Lit *lit = &pf->lits[e->lit];
           if (lit->len > sizeof window
-              && (i + lit->len > len || memcmp (low + i + 8, lit->text + 8, lit->len - 8) != 0))
+              && (i + lit->len > len || memcmp (low + i + 8, pf->text + lit->text + 8, lit->len - 8) != 0))
             continue;
-          for (guint r = 0; r < lit->rules->len; r++)
+          for (guint32 r = 0; r < lit->nrules; r++)
             {
-              guint idx = g_array_index (lit->rules, guint, r);
+              guint32 idx = pf->rule_ids[lit->rules + r];
               bits[idx / 64] |= G_GUINT64_CONSTANT (1) << (idx % 64);
             }
         }

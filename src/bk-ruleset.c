@@ -18,7 +18,7 @@
  */
 #include "bk-private.h"
 
-#include "bk-literal-cache.h"
+#include "bk-prefilter-cache.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -880,14 +880,14 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
         g_clear_pointer (&stamp, g_byte_array_unref);
     }
 
-  g_autofree char *lits_path = NULL;
+  g_autofree char *prefilter_path = NULL;
   if (stamp)
     {
       g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, stamp->data, stamp->len);
       g_autofree char *name = g_strdup_printf ("rules-%s.pcre2", digest);
-      g_autofree char *lits_name = g_strdup_printf ("rules-%s.lits", digest);
+      g_autofree char *prefilter_name = g_strdup_printf ("rules-%s.prefilter", digest);
       cache_path = g_build_filename (cache_dir, name, NULL);
-      lits_path = g_build_filename (cache_dir, lits_name, NULL);
+      prefilter_path = g_build_filename (cache_dir, prefilter_name, NULL);
       ld.cached = cache_read (cache_path, &ld.ncached);
     }
 
@@ -906,32 +906,29 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
   g_free (ld.cached);
   if (!ok)
     return NULL;
-  /* the prefilter's literal sets come from the cache when they are
-   * there; otherwise they are derived and kept. A one-message run has no
-   * prefilter: building it, even from cached sets, costs more than trying
-   * every rule once */
-  g_autoptr (GPtrArray) sets = NULL;
-  gboolean prefilter = !(flags & BK_RULESET_FLAGS_NO_PREFILTER);
-  if (prefilter && lits_path)
+  /* the prefilter comes from the cache, as it was built, when it is
+   * there; otherwise it is built and kept, except by a one-message run on
+   * warm compiled patterns: deriving the literals costs that run more than
+   * trying every rule once, so it leaves them to the next batch run */
+  if (prefilter_path)
     {
-      g_autofree char *bytes = NULL;
+      char *bytes = NULL;
       gsize len = 0;
-      if (g_file_get_contents (lits_path, &bytes, &len, NULL))
-        sets = bk_literal_cache_decode (bytes, len, rules->all->len);
+      if (g_file_get_contents (prefilter_path, &bytes, &len, NULL))
+        rules->prefilter = bk_prefilter_decode (bytes, len, rules->all);
     }
-  if (prefilter && sets == NULL)
+  if (rules->prefilter == NULL && (!(flags & BK_RULESET_FLAGS_NO_PREFILTER) || !cache_fit))
     {
-      sets = bk_prefilter_derive (rules->all);
-      if (lits_path)
+      g_autoptr (GPtrArray) sets = bk_prefilter_derive (rules->all);
+      rules->prefilter = bk_prefilter_new_from_sets (rules->all, sets);
+      if (prefilter_path && rules->prefilter)
         {
-          g_autoptr (GBytes) bytes = bk_literal_cache_encode (sets);
+          g_autoptr (GBytes) bytes = bk_prefilter_encode (rules->prefilter);
           gsize len = 0;
           const char *data = g_bytes_get_data (bytes, &len);
-          g_file_set_contents (lits_path, data, len, NULL);
+          g_file_set_contents (prefilter_path, data, len, NULL);
         }
     }
-  if (sets)
-    rules->prefilter = bk_prefilter_new_from_sets (rules->all, sets);
   if (cache_path && !cache_fit)
     {
       cache_write (rules, cache_path);

@@ -8,7 +8,7 @@
  */
 #include "bk-private.h"
 
-#include "bk-literal-cache.h"
+#include "bk-prefilter-cache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -878,11 +878,12 @@ test_load_cache_prune (void)
   g_assert_cmpint (system (cmd), ==, 0);
 }
 
-/* the prefilter's literal sets are kept beside the compiled patterns: a
- * second load reads them back (the same sets the derivation gives), and a
- * damaged entry is derived again, never trusted */
+/* the prefilter is kept beside the compiled patterns as it was built: a
+ * second load reads it back and marks the same candidates; a damaged file
+ * is rebuilt, never trusted; a one-message load uses a kept prefilter but
+ * derives none when the patterns come from the cache */
 static void
-test_load_cache_literals (void)
+test_load_cache_prefilter (void)
 {
   g_autoptr (GError) err = NULL;
   g_autofree char *cache = g_dir_make_tmp ("bk-cache-XXXXXX", &err);
@@ -890,64 +891,96 @@ test_load_cache_literals (void)
   g_autofree char *file = g_build_filename (rdir, "10-a.rules", NULL);
   g_file_set_contents (file, "reason a.one userunknown no such (?:user|mailbox)\n"
                              "reason a.two mailboxfull \\bquota\\b|over (?:limit|size)\n"
+                             "reason a.three userunknown 宛先不明|\\buser unknown\\b\n"
                              "code a.code (?<reply>5\\d\\d)\n", -1, &err);
   g_assert_no_error (err);
   g_autoptr (BkRuleset) first = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NONE, cache, &err);
   g_assert_no_error (err);
-  g_autoptr (GPtrArray) derived = bk_prefilter_derive (first->all);
-  g_autoptr (GBytes) want = bk_literal_cache_encode (derived);
+  g_assert_nonnull (first->prefilter);
+  g_autoptr (GBytes) want = bk_prefilter_encode (first->prefilter);
 
   g_autoptr (GDir) d = g_dir_open (cache, 0, NULL);
-  g_autofree char *lits = NULL;
+  g_autofree char *kept = NULL;
   const char *name;
   while ((name = g_dir_read_name (d)))
-    if (g_str_has_suffix (name, ".lits"))
-      lits = g_build_filename (cache, name, NULL);
-  g_assert_nonnull (lits);
+    if (g_str_has_suffix (name, ".prefilter"))
+      kept = g_build_filename (cache, name, NULL);
+  g_assert_nonnull (kept);
   g_autofree char *bytes = NULL;
   gsize len = 0;
-  g_assert_true (g_file_get_contents (lits, &bytes, &len, NULL));
+  g_assert_true (g_file_get_contents (kept, &bytes, &len, NULL));
   g_assert_cmpmem (bytes, len, g_bytes_get_data (want, NULL), g_bytes_get_size (want));
 
-  /* read back: the same sets, the same candidates */
-  g_autoptr (GPtrArray) back = bk_literal_cache_decode (bytes, len, first->all->len);
-  g_assert_nonnull (back);
-  g_autoptr (GBytes) again = bk_literal_cache_encode (back);
-  g_assert_true (g_bytes_equal (again, want));
-  g_autoptr (BkRuleset) second = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NONE, cache, &err);
+  /* read back: the same block, the same candidates, the same rules marked */
+  g_autoptr (BkRuleset) second = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NO_JIT | BK_RULESET_FLAGS_NO_PREFILTER,
+                                                           cache, &err);
   g_assert_no_error (err);
   g_assert_nonnull (second->prefilter);
+  g_autoptr (GBytes) again = bk_prefilter_encode (second->prefilter);
+  g_assert_true (g_bytes_equal (again, want));
+  for (guint r = 0; r < first->all->len; r++)
+    g_assert_cmpint (((BkRule *) g_ptr_array_index (first->all, r))->literals, ==,
+                     ((BkRule *) g_ptr_array_index (second->all, r))->literals);
   guint words = bk_prefilter_words (second->prefilter);
-  g_autofree guint64 *b1 = g_new0 (guint64, words);
-  g_autofree guint64 *b2 = g_new0 (guint64, words);
-  static const char text[] = "550 no such mailbox here, over limit";
-  bk_prefilter_scan (first->prefilter, text, strlen (text), b1);
-  bk_prefilter_scan (second->prefilter, text, strlen (text), b2);
-  g_assert_cmpmem (b1, words * sizeof *b1, b2, words * sizeof *b2);
+  static const char *const texts[] = { "550 no such mailbox here, over limit", "宛先不明です", "QUOTA", "nothing" };
+  for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+    {
+      g_autofree guint64 *b1 = g_new0 (guint64, words);
+      g_autofree guint64 *b2 = g_new0 (guint64, words);
+      bk_prefilter_scan (first->prefilter, texts[t], strlen (texts[t]), b1);
+      bk_prefilter_scan (second->prefilter, texts[t], strlen (texts[t]), b2);
+      g_assert_cmpmem (b1, words * sizeof *b1, b2, words * sizeof *b2);
+    }
 
-  /* damaged entries: each cut short, one byte changed in the counts, a
-   * different rule count: none decodes */
-  for (gsize cut = 0; cut < len; cut += 7)
-    g_assert_null (bk_literal_cache_decode (bytes, cut, first->all->len));
-  g_assert_null (bk_literal_cache_decode (bytes, len, first->all->len + 1));
-  g_autofree char *bad = g_malloc (len);
-  memcpy (bad, bytes, len);
-  bad[len - 1] = '\0';   /* the last rule's "no set" becomes a count */
-  g_assert_null (bk_literal_cache_decode (bad, len, first->all->len));
-  /* a damaged file is replaced by a fresh derivation */
-  g_file_set_contents (lits, "garbage", -1, &err);
+  /* damaged blocks: cut short, a wrong rule count, any byte of the
+   * header, the counts or the arrays changed: none decodes to a
+   * prefilter that differs from the one written */
+  for (gsize cut = 0; cut < len; cut += 97)
+    g_assert_null (bk_prefilter_decode (g_memdup (bytes, cut ? cut : 1), cut, first->all));
+  g_autoptr (GPtrArray) fewer = g_ptr_array_new ();
+  for (guint r = 0; r + 1 < first->all->len; r++)
+    g_ptr_array_add (fewer, g_ptr_array_index (first->all, r));
+  g_assert_null (bk_prefilter_decode (g_memdup (bytes, len), len, fewer));
+  for (gsize at = 0; at < len; at += (at < 128 ? 1 : 61))
+    {
+      char *bad = g_memdup (bytes, len);
+      bad[at] ^= 0x5a;
+      BkPrefilter *pf = bk_prefilter_decode (bad, len, first->all);
+      if (pf)
+        {
+          /* only bytes nothing reads may differ: padding, unused fields */
+          g_autoptr (GBytes) got = bk_prefilter_encode (pf);
+          gsize n = 0;
+          const char *p = g_bytes_get_data (got, &n);
+          for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+            {
+              g_autofree guint64 *b1 = g_new0 (guint64, words);
+              g_autofree guint64 *b2 = g_new0 (guint64, words);
+              bk_prefilter_scan (first->prefilter, texts[t], strlen (texts[t]), b1);
+              bk_prefilter_scan (pf, texts[t], strlen (texts[t]), b2);
+              g_assert_cmpmem (b1, words * sizeof *b1, b2, words * sizeof *b2);
+            }
+          (void) p;
+          bk_prefilter_free (pf);
+        }
+    }
+  /* a damaged file is replaced by a fresh build */
+  g_file_set_contents (kept, "garbage", -1, &err);
   g_assert_no_error (err);
   g_autoptr (BkRuleset) third = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NONE, cache, &err);
   g_assert_no_error (err);
   g_assert_nonnull (third->prefilter);
   g_free (g_steal_pointer (&bytes));
-  g_assert_true (g_file_get_contents (lits, &bytes, &len, NULL));
+  g_assert_true (g_file_get_contents (kept, &bytes, &len, NULL));
   g_assert_cmpmem (bytes, len, g_bytes_get_data (want, NULL), g_bytes_get_size (want));
-  /* one-message loads build no prefilter */
+  /* no kept prefilter and warm patterns: a one-message load builds none */
+  g_assert_cmpint (g_unlink (kept), ==, 0);
   g_autoptr (BkRuleset) one = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NO_JIT | BK_RULESET_FLAGS_NO_PREFILTER,
                                                         cache, &err);
   g_assert_no_error (err);
   g_assert_null (one->prefilter);
+  for (guint r = 0; r < one->all->len; r++)
+    g_assert_false (((BkRule *) g_ptr_array_index (one->all, r))->literals);
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s' '%s'", cache, rdir);
   g_assert_cmpint (system (cmd), ==, 0);
 }
@@ -1032,7 +1065,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ruleset/load-buffer/unterminated", test_load_buffer_unterminated);
   g_test_add_func ("/ruleset/load-dir-full/cache", test_load_cache);
   g_test_add_func ("/ruleset/load-dir-full/cache-edit-in-place", test_load_cache_edit_in_place);
-  g_test_add_func ("/ruleset/load-dir-full/cache-literals", test_load_cache_literals);
+  g_test_add_func ("/ruleset/load-dir-full/cache-prefilter", test_load_cache_prefilter);
   g_test_add_func ("/ruleset/load-dir-full/cache-prune", test_load_cache_prune);
   return g_test_run ();
 }

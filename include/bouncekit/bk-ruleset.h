@@ -22,8 +22,9 @@ typedef struct _BkRuleset BkRuleset;
  * BkRulesetFlags:
  * @BK_RULESET_FLAGS_NONE: JIT-compile every pattern (batch runs)
  * @BK_RULESET_FLAGS_NO_JIT: interpret patterns (one message per process)
- * @BK_RULESET_FLAGS_NO_PREFILTER: build no literal prefilter; every rule is
- *   tried (one message per process: building it costs more than it saves)
+ * @BK_RULESET_FLAGS_NO_PREFILTER: build the literal prefilter only when the
+ *   patterns are compiled too, else use the cache's or none (one message
+ *   per process: deriving it costs more than trying every rule once)
  */
 typedef enum {
   BK_RULESET_FLAGS_NONE = 0,
