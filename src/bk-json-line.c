@@ -16,7 +16,6 @@
  */
 #include "bk-private.h"
 
-#include "bk-json-line.h"
 
 #include <string.h>
 

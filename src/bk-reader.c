@@ -22,7 +22,6 @@
 #include "bk-private.h"
 
 #include "bk-mbox.h"
-#include "bk-raw.h"
 
 #include <errno.h>
 #include <fcntl.h>

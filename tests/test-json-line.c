@@ -11,7 +11,6 @@
  */
 #include "bk-private.h"
 
-#include "bk-json-line.h"
 
 #include <string.h>
 

@@ -94,6 +94,11 @@ BK_API JsonNode *bk_report_recipient_to_json (const BkReport *report,
                                               const BkRecipient *rcpt,
                                               const char *source,
                                               gint64 index);
+BK_API void bk_report_recipient_write_json (GString *out,
+                                            const BkReport *report,
+                                            const BkRecipient *rcpt,
+                                            const char *source,
+                                            gint64 index);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkReport, bk_report_unref)
 

@@ -3,7 +3,9 @@
  * it reads options, asks the library, and prints. */
 #pragma once
 
-#include "bk-private.h"
+#include "config.h"
+
+#include <bouncekit/bouncekit.h>
 
 #include <stdio.h>
 

@@ -90,12 +90,13 @@ body_is_empty (GMimeMessage *msg)
   if (len > 1024)
     return FALSE;
   GByteArray *bytes = g_byte_array_new ();
-  g_autoptr (GMimeStream) mem = g_mime_stream_mem_new_with_byte_array (bytes);
+  GMimeStream *mem = g_mime_stream_mem_new_with_byte_array (bytes);
   g_mime_data_wrapper_write_to_stream (content, mem);
-  for (guint i = 0; i < bytes->len; i++)
-    if (!g_ascii_isspace (bytes->data[i]))
-      return FALSE;
-  return TRUE;
+  gboolean blank = TRUE;
+  for (guint i = 0; i < bytes->len && blank; i++)
+    blank = g_ascii_isspace (bytes->data[i]);
+  g_object_unref (mem);   /* frees @bytes too */
+  return blank;
 }
 
 /* What a run leaves to the exit: freeing the ruleset's patterns and the
@@ -133,9 +134,13 @@ header_verdict (GMimeMessage *msg)
       if (g_ascii_strcasecmp (rt, "feedback-report") == 0)
         return HEADER_SAYS_COMPLAINT;
     }
-  g_autofree char *from = bk_mime_header (GMIME_OBJECT (msg), "From");
-  g_autofree char *addr = bk_text_clean_address (from);
-  g_autofree char *subject = bk_mime_header (GMIME_OBJECT (msg), "Subject");
+  /* the sender's address and the decoded subject, as GMime gives them */
+  InternetAddressList *from = g_mime_message_get_from (msg);
+  InternetAddress *first = from && internet_address_list_length (from) > 0
+                             ? internet_address_list_get_address (from, 0) : NULL;
+  const char *addr = first && INTERNET_ADDRESS_IS_MAILBOX (first)
+                       ? internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (first)) : NULL;
+  const char *subject = g_mime_message_get_subject (msg);
   if (addr == NULL || subject == NULL)
     return HEADER_SAYS_NOTHING;
   const char *at = strchr (addr, '@');

@@ -7,7 +7,6 @@
  */
 #include "bk-cli.h"
 #include "bk-pipeline.h"
-#include "bk-raw.h"
 
 #include <string.h>
 #include <unistd.h>

@@ -9,7 +9,6 @@
  * characters so a hostile diagnostic cannot drive the terminal.
  */
 #include "bk-cli.h"
-#include "bk-json-line.h"
 
 #include <string.h>
 

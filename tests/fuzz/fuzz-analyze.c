@@ -9,7 +9,6 @@
  */
 #include "bk-private.h"
 
-#include "bk-json-line.h"
 
 #include <string.h>
 

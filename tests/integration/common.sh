@@ -61,9 +61,14 @@ bk_setup ()
   # Run a snapshot of the binary and the rules: the build tree may be
   # relinked or edited while the test runs, and a copy in $workdir is
   # readable by whichever user the mail system runs programs as. If the
-  # copy cannot run (say, a shared libbouncekit found through a relative
-  # RUNPATH), use the originals.
+  # copy cannot run, use the originals.
   mkdir "$workdir/snapshot"
+  # the program links libbouncekit: the build tree's copy sits in src/
+  # beside it ($ORIGIN/src), so the snapshot carries it there too
+  bk_lib=$(ldd "$bk_bin" 2>/dev/null | awk '/libbouncekit/ { print $3 }')
+  if [ -n "$bk_lib" ] && [ -f "$bk_lib" ]; then
+    mkdir "$workdir/snapshot/src" && cp "$bk_lib" "$workdir/snapshot/src/"
+  fi
   if cp "$bk_bin" "$workdir/snapshot/bouncekit" && cp -R "$bk_rules" "$workdir/snapshot/rules" &&
      "$workdir/snapshot/bouncekit" version > /dev/null 2>&1; then
     echo "# using a snapshot of $bk_bin and $bk_rules"
