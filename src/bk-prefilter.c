@@ -107,19 +107,21 @@ layout_of (const Header *h, Layout *l)
 static void
 point_into (BkPrefilter *pf, const Layout *l)
 {
+  /* the block is malloc-aligned and every array's offset a multiple of
+   * its element's alignment (layout above), hence the casts via void */
   const char *b = pf->block;
-  pf->present = (const guint64 *) (b + l->present);
-  pf->slot = (const guint16 *) (b + l->slot);
-  pf->entries = (const Entry *) (b + l->entries);
-  pf->slot_start = (const guint32 *) (b + l->slot_start);
-  pf->lits = (const Lit *) (b + l->lits);
-  pf->rule_ids = (const guint32 *) (b + l->rule_ids);
+  pf->present = (const guint64 *) (const void *) (b + l->present);
+  pf->slot = (const guint16 *) (const void *) (b + l->slot);
+  pf->entries = (const Entry *) (const void *) (b + l->entries);
+  pf->slot_start = (const guint32 *) (const void *) (b + l->slot_start);
+  pf->lits = (const Lit *) (const void *) (b + l->lits);
+  pf->rule_ids = (const guint32 *) (const void *) (b + l->rule_ids);
   pf->text = b + l->text;
 }
 
 /* ASCII lower-casing table: the rules' caseless matching of ASCII */
 static const guchar lower[256] = {
-#define L(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define L(c) ((guchar) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c)))
 #define R4(b) L (b), L (b + 1), L (b + 2), L (b + 3)
 #define R16(b) R4 (b), R4 (b + 4), R4 (b + 8), R4 (b + 12)
 #define R64(b) R16 (b), R16 (b + 16), R16 (b + 32), R16 (b + 48)
@@ -627,22 +629,22 @@ bk_prefilter_new_from_sets (GPtrArray *all, GPtrArray *sets)
   memcpy (block, &h, sizeof h);
   memcpy (block + l.present, present, sizeof present);
   /* slots in bucket order */
-  guint16 *slot = (guint16 *) (block + l.slot);
+  guint16 *slot = (guint16 *) (void *) (block + l.slot);
   guint32 seen = 0;
   for (guint b = 0; b < NBUCKETS; b++)
     if ((present[b / 64] >> (b % 64)) & 1)
       slot[b] = seen++;
   point_into (pf, &l);
   /* entries grouped by slot, literals in order within a slot */
-  guint32 *slot_start = (guint32 *) (block + l.slot_start);
+  guint32 *slot_start = (guint32 *) (void *) (block + l.slot_start);
   for (guint i = 0; i < tmp->len; i++)
     slot_start[slot_of (pf, bucket[i]) + 1]++;
   for (guint32 sl = 0; sl < h.nslots; sl++)
     slot_start[sl + 1] += slot_start[sl];
   g_autofree guint32 *fill = g_new0 (guint32, h.nslots + 1);
-  Entry *entries = (Entry *) (block + l.entries);
-  Lit *lits = (Lit *) (block + l.lits);
-  guint32 *rule_ids = (guint32 *) (block + l.rule_ids);
+  Entry *entries = (Entry *) (void *) (block + l.entries);
+  Lit *lits = (Lit *) (void *) (block + l.lits);
+  guint32 *rule_ids = (guint32 *) (void *) (block + l.rule_ids);
   char *text = block + l.text;
   guint32 ntext = 0, nids = 0;
   for (guint i = 0; i < tmp->len; i++)
