@@ -21,9 +21,33 @@
  * nocase, so the one schema text reads the same on both engines.
  */
 #include "bk-history-private.h"
+#include "bk-libpq.h"
 
-#include <libpq-fe.h>
 #include <string.h>
+
+/* libpq's functions, loaded by the first open (bk-libpq.h); every call
+ * below goes through this table under the function's own name */
+static const BkLibpq *pq;
+#define PQconnectdb (pq->PQconnectdb)
+#define PQstatus (pq->PQstatus)
+#define PQerrorMessage (pq->PQerrorMessage)
+#define PQfinish (pq->PQfinish)
+#define PQsetNoticeProcessor (pq->PQsetNoticeProcessor)
+#define PQtransactionStatus (pq->PQtransactionStatus)
+#define PQexec (pq->PQexec)
+#define PQprepare (pq->PQprepare)
+#define PQexecPrepared (pq->PQexecPrepared)
+#define PQresultStatus (pq->PQresultStatus)
+#define PQresultErrorField (pq->PQresultErrorField)
+#define PQclear (pq->PQclear)
+#define PQntuples (pq->PQntuples)
+#define PQnfields (pq->PQnfields)
+#define PQgetvalue (pq->PQgetvalue)
+#define PQgetisnull (pq->PQgetisnull)
+#define PQcmdTuples (pq->PQcmdTuples)
+#define PQcmdStatus (pq->PQcmdStatus)
+#define PQconninfoParse (pq->PQconninfoParse)
+#define PQconninfoFree (pq->PQconninfoFree)
 
 /* pg_advisory_xact_lock key of the history's writers ("bounce") */
 #define BK_PG_WRITE_LOCK "626f756e6365"
@@ -248,6 +272,8 @@ failed:
 gboolean
 bk_history_pg_open (BkHistory *h, const char *conninfo, BkHistoryOpenFlags flags, GError **error)
 {
+  if ((pq = bk_libpq (error)) == NULL)
+    return FALSE;
   PgConn *c = g_new0 (PgConn, 1);
   c->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   c->pg = PQconnectdb (conninfo);
@@ -279,6 +305,8 @@ bk_history_pg_open (BkHistory *h, const char *conninfo, BkHistoryOpenFlags flags
 char *
 bk_history_pg_display (const char *conninfo)
 {
+  if ((pq = bk_libpq (NULL)) == NULL)
+    return g_strdup ("(a PostgreSQL connection string)");
   PQconninfoOption *opts = PQconninfoParse (conninfo, NULL);
   if (opts == NULL)
     return g_strdup ("(unreadable PostgreSQL connection string)");
