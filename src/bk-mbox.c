@@ -47,19 +47,7 @@ struct _BkMboxSplitter {
 static gsize
 normalise (BkMboxSplitter *sp, char *data, gsize len)
 {
-  gsize o = 0;
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-      if (c == '\n' && sp->after_cr)
-        {
-          sp->after_cr = FALSE;   /* the LF of a CRLF already written */
-          continue;
-        }
-      sp->after_cr = c == '\r';
-      data[o++] = sp->after_cr ? '\n' : c;
-    }
-  return o;
+  return bk_text_newlines_to_lf (&sp->after_cr, data, len, data);
 }
 
 /* fill - read one more block after the current message's bytes */

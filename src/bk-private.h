@@ -165,6 +165,10 @@ G_GNUC_INTERNAL gboolean bk_codes_find (BkScanner *scanner,
 G_GNUC_INTERNAL char *bk_text_one_line (const char *text, gsize max);
 G_GNUC_INTERNAL char *bk_text_normalize_newlines (const char *text, gsize len);
 G_GNUC_INTERNAL char *bk_text_clean_address (const char *text);
+/* bk_text_newlines_to_lf - copy @in[0..@len) to @out (which may be @in)
+ * with CRLF and lone CR made LF; *@after_cr carries a CR at the end of one
+ * chunk over to the next. Returns the bytes written (at most @len). */
+G_GNUC_INTERNAL gsize bk_text_newlines_to_lf (gboolean *after_cr, const char *in, gsize len, char *out);
 G_GNUC_INTERNAL char *bk_text_strip_comments (const char *text);
 G_GNUC_INTERNAL char *bk_text_from_html (const char *html);
 G_GNUC_INTERNAL char *bk_text_verp_decode (const char *address);

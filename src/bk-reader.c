@@ -76,20 +76,8 @@ newline_filter_filter (GMimeFilter *filter, char *inbuf, size_t inlen, size_t pr
   (void) prespace;
   BkNewlineFilter *nf = (BkNewlineFilter *) filter;
   g_mime_filter_set_size (filter, inlen, FALSE);
-  char *o = filter->outbuf;
-  for (size_t i = 0; i < inlen; i++)
-    {
-      char c = inbuf[i];
-      if (c == '\n' && nf->after_cr)
-        {
-          nf->after_cr = FALSE;   /* the LF of a CRLF already written */
-          continue;
-        }
-      nf->after_cr = c == '\r';
-      *o++ = nf->after_cr ? '\n' : c;
-    }
   *outbuf = filter->outbuf;
-  *outlen = o - filter->outbuf;
+  *outlen = bk_text_newlines_to_lf (&nf->after_cr, inbuf, inlen, filter->outbuf);
   *outprespace = filter->outpre;
 }
 

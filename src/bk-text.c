@@ -395,3 +395,21 @@ bk_text_join_reply_lines (const char *text)
     }
   return g_string_free (out, FALSE);
 }
+
+gsize
+bk_text_newlines_to_lf (gboolean *after_cr, const char *in, gsize len, char *out)
+{
+  gsize o = 0;
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = in[i];
+      if (c == '\n' && *after_cr)
+        {
+          *after_cr = FALSE;   /* the LF of a CRLF already written */
+          continue;
+        }
+      *after_cr = c == '\r';
+      out[o++] = *after_cr ? '\n' : c;
+    }
+  return o;
+}
