@@ -76,5 +76,6 @@ void bk_cli_prepare_threads (void);
 gboolean bk_output_parse_format (const char *name, BkOutputFormat *out_format);
 void bk_output_header (FILE *out, BkOutputFormat format);
 char *bk_output_member_string (JsonObject *obj, const char *name);
+void bk_output_csv_row (JsonObject *obj, const char *const *names, guint n, FILE *out);
 void bk_output_recipient (FILE *out, BkOutputFormat format, const BkReport *report,
                           const BkRecipient *rcpt, const char *source, gint64 index);

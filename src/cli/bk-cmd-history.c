@@ -281,14 +281,7 @@ bk_cmd_suppress (int argc, char **argv)
         }
       else if (strcmp (fmt, "csv") == 0)
         {
-          BkCsvRow row;
-          bk_csv_row_init (&row);
-          for (guint f = 0; f < G_N_ELEMENTS (suppress_fields); f++)
-            {
-              g_autofree char *v = bk_output_member_string (obj, suppress_fields[f]);
-              bk_csv_add (&row, v);
-            }
-          bk_csv_row_write (&row, stdout);
+          bk_output_csv_row (obj, suppress_fields, G_N_ELEMENTS (suppress_fields), stdout);
         }
       else
         {

@@ -52,6 +52,20 @@ bk_output_member_string (JsonObject *obj, const char *name)
   return g_strdup (json_node_get_string (node));
 }
 
+/* bk_output_csv_row - the members @names of @obj as one CSV row */
+void
+bk_output_csv_row (JsonObject *obj, const char *const *names, guint n, FILE *out)
+{
+  BkCsvRow row;
+  bk_csv_row_init (&row);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *v = bk_output_member_string (obj, names[i]);
+      bk_csv_add (&row, v);
+    }
+  bk_csv_row_write (&row, out);
+}
+
 void
 bk_output_recipient (FILE *out, BkOutputFormat format, const BkReport *report,
                      const BkRecipient *rcpt, const char *source, gint64 index)
@@ -68,14 +82,7 @@ bk_output_recipient (FILE *out, BkOutputFormat format, const BkReport *report,
   JsonObject *obj = json_node_get_object (node);
   if (format == BK_FORMAT_CSV)
     {
-      BkCsvRow row;
-      bk_csv_row_init (&row);
-      for (guint i = 0; i < G_N_ELEMENTS (field_names); i++)
-        {
-          g_autofree char *v = bk_output_member_string (obj, field_names[i]);
-          bk_csv_add (&row, v);
-        }
-      bk_csv_row_write (&row, out);
+      bk_output_csv_row (obj, field_names, G_N_ELEMENTS (field_names), out);
       return;
     }
   /* text: a readable line, then the non-null fields indented */
