@@ -309,6 +309,23 @@ target_paragraph (const char *body, const char *target)
   return bk_text_one_line (block, BK_MAX_DIAG_BYTES);
 }
 
+/* header_addresses - the addresses of header @name of @obj (NULL: none),
+ * cleaned, from its first 32 comma-separated pieces */
+static GPtrArray *
+header_addresses (GMimeObject *obj, const char *name)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *v = obj ? bk_mime_header (obj, name) : NULL;
+  g_auto (GStrv) list = v ? g_strsplit (v, ",", 32) : NULL;
+  for (guint i = 0; list && list[i]; i++)
+    {
+      char *a = bk_text_clean_address (list[i]);
+      if (a)
+        g_ptr_array_add (out, a);
+    }
+  return out;
+}
+
 /* local_part_owner - the address of the returned message's To or Cc
  * whose local part is @local ("jsmith" -> "jsmith@example.com"), or NULL */
 static char *
@@ -316,16 +333,14 @@ local_part_owner (GMimeObject *orig, const char *local)
 {
   static const char *const fields[] = { "To", "Cc" };
   gsize n = strlen (local);
-  for (guint f = 0; orig && f < G_N_ELEMENTS (fields); f++)
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
     {
-      g_autofree char *v = bk_mime_header (orig, fields[f]);
-      g_auto (GStrv) list = v ? g_strsplit (v, ",", 64) : NULL;
-      for (guint i = 0; list && list[i]; i++)
+      g_autoptr (GPtrArray) list = header_addresses (orig, fields[f]);
+      for (guint i = 0; i < list->len; i++)
         {
-          char *a = bk_text_clean_address (list[i]);
-          if (a && strchr (a, '@') == a + n && g_ascii_strncasecmp (a, local, n) == 0)
-            return a;
-          g_free (a);
+          const char *a = g_ptr_array_index (list, i);
+          if (strchr (a, '@') == a + n && g_ascii_strncasecmp (a, local, n) == 0)
+            return g_strdup (a);
         }
     }
   return NULL;
@@ -412,16 +427,10 @@ static const char *const returned_own_headers[] = { "From", "Sender", "Return-Pa
 static gboolean
 header_names (GMimeObject *obj, const char *name, const char *address)
 {
-  g_autofree char *v = obj ? bk_mime_header (obj, name) : NULL;
-  if (v == NULL)
-    return FALSE;
-  g_auto (GStrv) list = g_strsplit (v, ",", 32);
-  for (guint i = 0; list[i]; i++)
-    {
-      g_autofree char *a = bk_text_clean_address (list[i]);
-      if (a && g_ascii_strcasecmp (a, address) == 0)
-        return TRUE;
-    }
+  g_autoptr (GPtrArray) list = header_addresses (obj, name);
+  for (guint i = 0; i < list->len; i++)
+    if (g_ascii_strcasecmp (g_ptr_array_index (list, i), address) == 0)
+      return TRUE;
   return FALSE;
 }
 
