@@ -223,12 +223,21 @@ add_recipient (BkDsn *dsn, GPtrArray *group, guint from, guint to)
 {
   BkDsnRecipient *r = g_new0 (BkDsnRecipient, 1);
   g_autofree char *status_comment = NULL;
-  g_autoptr (GString) extensions = g_string_new (dsn->extensions->str);
+  /* the message's X- fields, then the recipient's: built only when a
+   * field is there (most DSNs have none) */
+  g_autoptr (GString) extensions = NULL;
+  if (dsn->extensions->len)
+    extensions = g_string_new (dsn->extensions->str);
   for (guint i = from; i < to; i++)
     {
       BkField822 *f = g_ptr_array_index (group, i);
       const char *n = f->name;
-      add_extension (extensions, f);
+      if (g_ascii_strncasecmp (n, "X-", 2) == 0)
+        {
+          if (extensions == NULL)
+            extensions = g_string_new (NULL);
+          add_extension (extensions, f);
+        }
 #define IS(x) (g_ascii_strcasecmp (n, x) == 0)
       if (IS ("Final-Recipient") && !r->final_recipient)
         r->final_recipient = bk_dsn_address (f->value);
@@ -263,7 +272,7 @@ add_recipient (BkDsn *dsn, GPtrArray *group, guint from, guint to)
     }
   if (r->final_recipient == NULL && r->original_recipient)
     r->final_recipient = g_strdup (r->original_recipient);
-  if (extensions->len)
+  if (extensions && extensions->len)
     r->extensions = g_string_free (g_steal_pointer (&extensions), FALSE);
   /* without a Diagnostic-Code, a Status comment is the only explanation */
   if (r->diagnostic == NULL && status_comment)
