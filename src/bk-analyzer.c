@@ -819,11 +819,12 @@ static BkReport *
 analyze_with (BkScanner *scanner, const BkRuleset *rules, GMimeMessage *message, guint depth)
 {
   g_autoptr (BkParts) parts = bk_mime_collect (message);
-  g_autoptr (GHashTable) headers = bk_header_cache_new ();
+  g_autoptr (BkHeaderSlots) headers = bk_header_slots_new (rules);
   g_autofree char *returned_headers = bk_parts_returned_headers (parts);
   BkAnalysis a = {
     .scanner = scanner, .rules = rules, .message = message, .parts = parts,
-    .in = { message, parts->text->str, headers, NULL, rules->prefilter, returned_headers },
+    .in = { .message = message, .text = parts->text->str, .text_len = parts->text->len,
+            .headers = headers, .prefilter = rules->prefilter, .returned = returned_headers },
     .report = bk_report_new (), .depth = depth,
   };
   if (rules->prefilter && scanner->body_bits)

@@ -50,63 +50,70 @@ bk_text_result_find (BkTextResult *res, const char *address)
   return NULL;
 }
 
-static void
-header_value_free (BkHeaderValue *hv)
+/* bk_header_slots_new - room for one bounce's headers, none read yet */
+BkHeaderSlots *
+bk_header_slots_new (const BkRuleset *rules)
 {
-  g_free (hv->value);
-  g_free (hv->bits);
-  g_free (hv);
+  BkHeaderSlots *hs = g_new0 (BkHeaderSlots, 1);
+  hs->rules = rules;
+  hs->n = rules->header_names->len;
+  hs->slot = g_new0 (BkHeaderValue, hs->n);
+  return hs;
 }
 
-/* bk_header_cache_new - the table BkTextInput.headers expects */
-GHashTable *
-bk_header_cache_new (void)
+void
+bk_header_slots_free (BkHeaderSlots *hs)
 {
-  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) header_value_free);
+  if (hs == NULL)
+    return;
+  for (guint i = 0; i < hs->n; i++)
+    g_free (hs->slot[i].value);
+  g_free (hs->slot);
+  g_free (hs->bits);
+  g_free (hs);
+}
+
+/* header_value - @rule's header of the bounce, decoded (and prefiltered)
+ * on first use */
+static const BkHeaderValue *
+header_value (const BkRule *rule, const BkTextInput *in)
+{
+  BkHeaderSlots *hs = in->headers;
+  BkHeaderValue *hv = &hs->slot[rule->slot];
+  if (hv->value)
+    return hv;
+  if (rule->field == BK_FIELD_RETURNED)
+    hv->value = g_strdup (in->returned ? in->returned : "");
+  else
+    {
+      /* the slot's name: rules may spell it in any case */
+      const char *name = g_ptr_array_index (hs->rules->header_names, rule->slot);
+      hv->value = bk_mime_header ((GMimeObject *) in->message, name);
+      if (hv->value == NULL)
+        hv->value = g_strdup ("");
+    }
+  hv->len = strlen (hv->value);
+  if (in->prefilter)
+    {
+      guint words = bk_prefilter_words (in->prefilter);
+      if (hs->bits == NULL)
+        hs->bits = g_new (guint64, (gsize) hs->n * words);
+      hv->bits = hs->bits + (gsize) rule->slot * words;
+      bk_prefilter_scan (in->prefilter, hv->value, hv->len, hv->bits);
+    }
+  return hv;
 }
 
 /* bk_field_match - does @rule match its field of the bounce? */
 gboolean
 bk_field_match (BkScanner *scanner, const BkRule *rule, const BkTextInput *in)
 {
-  GMimeObject *obj = GMIME_OBJECT (in->message);
-  switch (rule->field)
-    {
-    case BK_FIELD_BODY:
-      return in->text && bk_may_match (rule, in->body_bits)
-             && bk_scanner_match (scanner, rule, in->text, strlen (in->text));
-    case BK_FIELD_FROM:
-    case BK_FIELD_SUBJECT:
-    case BK_FIELD_HEADER:
-    case BK_FIELD_RETURNED:
-      {
-        /* ":returned" cannot clash with a header name (no colon in those) */
-        const char *name = rule->field == BK_FIELD_FROM ? "From"
-                           : rule->field == BK_FIELD_SUBJECT ? "Subject"
-                           : rule->field == BK_FIELD_RETURNED ? ":returned" : rule->header;
-        /* formats ask for the same few headers hundreds of times: decode
-         * (and prefilter) each once per message */
-        BkHeaderValue *hv = g_hash_table_lookup (in->headers, name);
-        if (hv == NULL)
-          {
-            hv = g_new0 (BkHeaderValue, 1);
-            hv->value = rule->field == BK_FIELD_RETURNED ? g_strdup (in->returned)
-                                                         : bk_mime_header (obj, name);
-            if (hv->value == NULL)
-              hv->value = g_strdup ("");
-            if (in->prefilter)
-              {
-                hv->bits = g_new0 (guint64, bk_prefilter_words (in->prefilter));
-                bk_prefilter_scan (in->prefilter, hv->value, strlen (hv->value), hv->bits);
-              }
-            g_hash_table_insert (in->headers, g_strdup (name), hv);
-          }
-        return *hv->value && bk_may_match (rule, hv->bits)
-               && bk_scanner_match (scanner, rule, hv->value, strlen (hv->value));
-      }
-    default:
-      return FALSE;
-    }
+  if (rule->field == BK_FIELD_BODY)
+    return in->text && bk_may_match (rule, in->body_bits)
+           && bk_scanner_match (scanner, rule, in->text, in->text_len);
+  const BkHeaderValue *hv = header_value (rule, in);
+  return hv->len && bk_may_match (rule, hv->bits)
+         && bk_scanner_match (scanner, rule, hv->value, hv->len);
 }
 
 /* any_line_match - the first of @rules matching @line; a rule that cannot

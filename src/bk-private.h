@@ -58,6 +58,8 @@ typedef struct {
   int group_status;
   int weight;        /* format `sign` rules: what a match adds to the score */
   guint index;       /* position in the ruleset's `all` array */
+  guint slot;        /* the header it reads, for the fields that read one:
+                        an index into the ruleset's header_names */
   gsize jit_once;    /* JIT-compiled on first use (g_once_init_*), when the ruleset JITs */
   gboolean literals; /* the prefilter knows literals this rule needs */
 } BkRule;
@@ -92,6 +94,11 @@ struct _BkRuleset {
   GPtrArray *complaints; /* BkRule*, reason field holds the feedback type */
   GPtrArray *formats;    /* BkFormat*, owning */
   guint max_captures;
+  GPtrArray *header_names; /* char*, lower case: the headers rules read, by
+                              slot; ":returned" stands for the returned
+                              message's header block */
+  GHashTable *header_slots; /* lower-case name -> slot + 1 */
+  gsize header_name_max;   /* the longest of header_names */
   gboolean jit;                    /* JIT each pattern on its first match */
   struct _BkPrefilter *prefilter;  /* literals of every rule */
 };
@@ -250,19 +257,32 @@ typedef struct {
   char *returned;             /* text after the end marker, or NULL */
 } BkTextResult;
 
-/* A decoded header of the bounce and, with a prefilter, the rules that
- * may match it. */
+/* A header rules read, of one bounce, decoded and prefiltered on first
+ * use */
 typedef struct {
-  char *value;                /* "" when the header is absent */
-  guint64 *bits;              /* NULL without prefilter */
+  char *value;                /* NULL until first use, "" when absent */
+  gsize len;
+  guint64 *bits;              /* rules that may match value; NULL without prefilter */
 } BkHeaderValue;
 
-G_GNUC_INTERNAL GHashTable *bk_header_cache_new (void);
+/* The headers rules read, of one bounce, by the ruleset's slots
+ * (bk-freetext.c): formats ask for the same few hundreds of times */
+typedef struct {
+  const BkRuleset *rules;
+  guint n;
+  BkHeaderValue *slot;
+  guint64 *bits;              /* n blocks of prefilter words, or NULL */
+} BkHeaderSlots;
+
+G_GNUC_INTERNAL BkHeaderSlots *bk_header_slots_new (const BkRuleset *rules);
+G_GNUC_INTERNAL void bk_header_slots_free (BkHeaderSlots *hs);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkHeaderSlots, bk_header_slots_free)
 
 typedef struct {
   GMimeMessage *message;      /* the bounce itself */
   const char *text;           /* its human-readable text */
-  GHashTable *headers;        /* header name -> BkHeaderValue*, filled on use */
+  BkHeaderSlots *headers;     /* the headers rules read, filled on use */
+  gsize text_len;
   const guint64 *body_bits;   /* prefilter result for @text, or NULL */
   const BkPrefilter *prefilter; /* to scan header values, or NULL */
   const char *returned;       /* header block of the returned message, or NULL */

@@ -684,6 +684,31 @@ check_formats (Loader *ld, GError **error)
   return TRUE;
 }
 
+/* assign_header_slots - number the distinct headers rules read, so that
+ * a message's are looked up once, in one pass over its header list, and
+ * found by index (bk_header_slots_new) */
+static void
+assign_header_slots (BkRuleset *rules)
+{
+  for (guint i = 0; i < rules->all->len; i++)
+    {
+      BkRule *rule = g_ptr_array_index (rules->all, i);
+      const char *name = rule->field == BK_FIELD_SUBJECT ? "subject"
+                         : rule->field == BK_FIELD_RETURNED ? ":returned"
+                         : rule->field == BK_FIELD_HEADER ? rule->header : "from";
+      g_autofree char *key = g_ascii_strdown (name, -1);
+      gpointer slot = g_hash_table_lookup (rules->header_slots, key);
+      if (slot == NULL)
+        {
+          g_ptr_array_add (rules->header_names, g_strdup (key));
+          slot = GUINT_TO_POINTER (rules->header_names->len);
+          g_hash_table_insert (rules->header_slots, g_steal_pointer (&key), slot);
+          rules->header_name_max = MAX (rules->header_name_max, strlen (name));
+        }
+      rule->slot = GPOINTER_TO_UINT (slot) - 1;
+    }
+}
+
 static BkRuleset *
 ruleset_new (const char *dir)
 {
@@ -697,6 +722,8 @@ ruleset_new (const char *dir)
   rules->commands = g_ptr_array_new ();
   rules->complaints = g_ptr_array_new ();
   rules->formats = g_ptr_array_new_with_free_func ((GDestroyNotify) format_free);
+  rules->header_names = g_ptr_array_new_with_free_func (g_free);
+  rules->header_slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return rules;
 }
 
@@ -717,6 +744,7 @@ bk_ruleset_load_buffer (const char *name, const char *data, gsize len, GError **
   Loader ld = { .rules = rules, .file = name, .ids = ids, .parts = parts };
   if (!load_data (&ld, data, len, error) || !check_formats (&ld, error))
     return NULL;
+  assign_header_slots (rules);
   rules->prefilter = bk_prefilter_new (rules->all);
   return g_steal_pointer (&rules);
 }
@@ -906,6 +934,7 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
   g_free (ld.cached);
   if (!ok)
     return NULL;
+  assign_header_slots (rules);
   /* the prefilter comes from the cache, as it was built, when it is
    * there; otherwise it is built and kept, except by a one-message run on
    * warm compiled patterns: deriving the literals costs that run more than
@@ -1049,6 +1078,8 @@ bk_ruleset_unref (BkRuleset *rules)
   bk_prefilter_free (rules->prefilter);
   g_ptr_array_unref (rules->formats);
   g_ptr_array_unref (rules->all);
+  g_ptr_array_unref (rules->header_names);
+  g_hash_table_unref (rules->header_slots);
   g_free (rules);
 }
 

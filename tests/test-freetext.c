@@ -47,9 +47,10 @@ scan (FreetextFixture *fx, const char *raw)
   g_assert_no_error (error);
   g_assert_nonnull (msg);
   g_autoptr (BkParts) parts = bk_mime_collect (msg);
-  g_autoptr (GHashTable) headers = bk_header_cache_new ();
+  g_autoptr (BkHeaderSlots) headers = bk_header_slots_new (fx->rules);
   g_autofree char *returned = bk_parts_returned_headers (parts);
-  BkTextInput in = { msg, parts->text->str, headers, NULL, NULL, returned };
+  BkTextInput in = { .message = msg, .text = parts->text->str, .text_len = parts->text->len,
+                     .headers = headers, .returned = returned };
   return bk_freetext_scan (fx->scanner, fx->rules, &in);
 }
 
@@ -256,9 +257,10 @@ test_field_match (FreetextFixture *fx, gconstpointer data)
   g_assert_nonnull (msg);
   const BkFormat *hdr = g_ptr_array_index (fx->rules->formats, 2);
   const BkFormat *exim = g_ptr_array_index (fx->rules->formats, 0);
-  g_autoptr (GHashTable) headers = bk_header_cache_new ();
-  BkTextInput in = { msg, "Reporting server: testmta\n", headers, NULL, NULL, NULL };
-  BkTextInput no_text = { msg, NULL, headers, NULL, NULL, NULL };
+  g_autoptr (BkHeaderSlots) headers = bk_header_slots_new (fx->rules);
+  const char *text = "Reporting server: testmta\n";
+  BkTextInput in = { .message = msg, .text = text, .text_len = strlen (text), .headers = headers };
+  BkTextInput no_text = { .message = msg, .headers = headers };
 
   g_assert_cmpstr (hdr->name, ==, "header-test");
   g_assert_true (bk_field_match (fx->scanner, g_ptr_array_index (hdr->match, 0), &in));
@@ -278,8 +280,8 @@ test_scan_no_text (FreetextFixture *fx, gconstpointer data)
   const char *raw = EXIM_FROM EXIM_SUBJECT "\n";
   g_autoptr (GMimeMessage) msg = bk_message_parse_bytes (raw, strlen (raw), NULL);
   g_assert_nonnull (msg);
-  g_autoptr (GHashTable) headers = bk_header_cache_new ();
-  BkTextInput in = { msg, NULL, headers, NULL, NULL, NULL };
+  g_autoptr (BkHeaderSlots) headers = bk_header_slots_new (fx->rules);
+  BkTextInput in = { .message = msg, .headers = headers };
   g_autoptr (BkTextResult) res = bk_freetext_scan (fx->scanner, fx->rules, &in);
 
   g_assert_null (res->format);

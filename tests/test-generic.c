@@ -42,9 +42,10 @@ scan (GenericFixture *fx, const char *raw, int *score)
   g_autoptr (GMimeMessage) msg = bk_message_parse_bytes (raw, strlen (raw), NULL);
   g_assert_nonnull (msg);
   g_autoptr (BkParts) parts = bk_mime_collect (msg);
-  g_autoptr (GHashTable) headers = bk_header_cache_new ();
+  g_autoptr (BkHeaderSlots) headers = bk_header_slots_new (fx->rules);
   g_autofree char *returned = bk_parts_returned_headers (parts);
-  BkTextInput in = { msg, parts->text->str, headers, NULL, NULL, returned };
+  BkTextInput in = { .message = msg, .text = parts->text->str, .text_len = parts->text->len,
+                     .headers = headers, .returned = returned };
   const BkFormat *fmt = g_ptr_array_index (fx->rules->formats, 0);
   g_autoptr (GPtrArray) seen = g_ptr_array_new ();
   *score = bk_format_score (fx->scanner, fmt, &in, seen);

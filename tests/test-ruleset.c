@@ -615,8 +615,9 @@ scan_text (BkRuleset *rules, const char *raw)
   g_autoptr (GMimeMessage) msg = bk_message_parse_bytes (raw, strlen (raw), &error);
   g_assert_no_error (error);
   g_autoptr (BkParts) parts = bk_mime_collect (msg);
-  g_autoptr (GHashTable) headers = bk_header_cache_new ();
-  BkTextInput in = { msg, parts->text->str, headers, NULL, NULL, NULL };
+  g_autoptr (BkHeaderSlots) headers = bk_header_slots_new (rules);
+  BkTextInput in = { .message = msg, .text = parts->text->str, .text_len = parts->text->len,
+                     .headers = headers };
   BkScanner *scanner = bk_scanner_new (rules);
   BkTextResult *res = bk_freetext_scan (scanner, rules, &in);
   bk_scanner_free (scanner);
