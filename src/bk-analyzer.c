@@ -80,8 +80,7 @@ bk_returned_message (BkParts *parts, BkTextResult *text)
   /* only the headers are read from it: parse the header block alone */
   const char *end = strstr (src, "\n\n");
   gsize len = end ? (gsize) (end - src) + 1 : strlen (src);
-  GMimeMessage *msg = bk_message_parse_bytes (src, len, NULL);
-  return msg ? GMIME_OBJECT (msg) : NULL;
+  return bk_header_block_parse (src, len);
 }
 
 void

@@ -336,6 +336,7 @@ typedef struct {
 typedef enum { BK_STEP_NEXT, BK_STEP_DONE } BkStep;
 
 G_GNUC_INTERNAL GMimeObject *bk_returned_message (BkParts *parts, BkTextResult *text);
+G_GNUC_INTERNAL GMimeObject *bk_header_block_parse (const char *data, gsize len);
 G_GNUC_INTERNAL void bk_fill_original (BkReport *report, GMimeObject *orig);
 G_GNUC_INTERNAL BkStep bk_notice_feedback (BkAnalysis *a);
 G_GNUC_INTERNAL BkStep bk_notice_read_receipt (BkAnalysis *a);

@@ -237,6 +237,23 @@ bk_message_parse_bytes (const char *data, gsize len, GError **error)
   return parse_owned (bytes, error);
 }
 
+/* bk_header_block_parse - a header block alone (text/rfc822-headers, the
+ * head of an inline copy), LF line ends, as a MIME part: only its headers
+ * are read, and a part does not parse the address and date fields a
+ * message parses on construction */
+GMimeObject *
+bk_header_block_parse (const char *data, gsize len)
+{
+  if (len == 0)
+    return NULL;
+  GByteArray *bytes = g_byte_array_sized_new (len + 1);
+  g_byte_array_append (bytes, (const guint8 *) data, len);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  return g_mime_parser_construct_part (parser, NULL);
+}
+
 /* parse_mbox_piece - the message of one piece of an mbox (bk-mbox.c),
  * parsed as GMime's mbox parser parses it in the whole mbox; the parts
  * read their content from the piece, which the message keeps */
