@@ -19,6 +19,7 @@
 struct _BkAnalyzer {
   BkRuleset *rules;
   BkScanner *scanner;
+  gboolean evidence;   /* fill BkReport.evidence */
 };
 
 /**
@@ -45,7 +46,26 @@ bk_analyzer_new (BkRuleset *rules)
   BkAnalyzer *an = g_new0 (BkAnalyzer, 1);
   an->rules = bk_ruleset_ref (rules);
   an->scanner = bk_scanner_new (rules);
+  an->evidence = TRUE;
   return an;
+}
+
+/**
+ * bk_analyzer_set_evidence:
+ * @analyzer: an analyzer
+ * @keep: whether reports get their evidence lines
+ *
+ * The evidence lines of a report (BkReport.evidence, BkRecipient.evidence)
+ * say how each value was found, for a person reading an explanation;
+ * formatting them is a few percent of an analysis. An analyzer whose
+ * reports nobody explains can leave them out: the arrays are then empty.
+ * Every other field is the same either way. The default is to keep them.
+ */
+void
+bk_analyzer_set_evidence (BkAnalyzer *analyzer, gboolean keep)
+{
+  g_return_if_fail (analyzer != NULL);
+  analyzer->evidence = keep;
 }
 
 /**
@@ -854,7 +874,12 @@ analyze_with (BkScanner *scanner, const BkRuleset *rules, GMimeMessage *message,
 static BkReport *
 analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
 {
-  return analyze_with (an->scanner, an->rules, message, depth);
+  /* the analysis runs on this thread, start to end: the choice holds for
+   * every bk_evidence() call it makes */
+  gboolean was = bk_evidence_set_enabled (an->evidence);
+  BkReport *report = analyze_with (an->scanner, an->rules, message, depth);
+  bk_evidence_set_enabled (was);
+  return report;
 }
 
 /**

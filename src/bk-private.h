@@ -373,6 +373,7 @@ G_GNUC_INTERNAL char *bk_reason_pseudo_status (const char *reason, gboolean temp
 
 G_GNUC_INTERNAL BkReport *bk_report_new (void);
 G_GNUC_INTERNAL BkRecipient *bk_report_add_recipient (BkReport *report);
+G_GNUC_INTERNAL gboolean bk_evidence_set_enabled (gboolean enabled);
 G_GNUC_INTERNAL void bk_evidence (GPtrArray *evidence,
                                   const char *fmt,
                                   ...) G_GNUC_PRINTF (2, 3);

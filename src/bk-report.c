@@ -52,10 +52,25 @@ bk_report_add_recipient (BkReport *report)
   return r;
 }
 
-/* bk_evidence - append one explain line */
+/* whether bk_evidence() writes, on this thread (bk_analyzer_set_evidence) */
+static _Thread_local gboolean evidence_off;
+
+/* bk_evidence_set_enabled - turn bk_evidence() on or off for this thread;
+ * returns the previous state */
+gboolean
+bk_evidence_set_enabled (gboolean enabled)
+{
+  gboolean was = !evidence_off;
+  evidence_off = !enabled;
+  return was;
+}
+
+/* bk_evidence - append one explain line, when this thread keeps them */
 void
 bk_evidence (GPtrArray *evidence, const char *fmt, ...)
 {
+  if (evidence_off)
+    return;
   va_list ap;
   va_start (ap, fmt);
   g_ptr_array_add (evidence, g_strdup_vprintf (fmt, ap));

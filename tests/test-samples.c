@@ -26,11 +26,14 @@ golden_path (const char *input)
   return g_strconcat (input, ".json", NULL);
 }
 
-/* analyse - the JSON text of every recipient of every message of @input */
+/* analyse - the JSON text of every recipient of every message of @input;
+ * with @evidence the explain lines are there for every recipient, without
+ * them there are none */
 static char *
-analyse (const char *input)
+analyse (const char *input, gboolean evidence)
 {
   g_autoptr (BkAnalyzer) an = bk_analyzer_new (rules);
+  bk_analyzer_set_evidence (an, evidence);
   g_autoptr (BkReader) rd = bk_reader_new (input);
   g_autoptr (JsonArray) arr = json_array_new ();
   BkReaderItem *item;
@@ -41,6 +44,13 @@ analyse (const char *input)
       g_autoptr (BkReport) report = bk_analyzer_analyze (an, item->message);
       /* sources relative to samples/, so golden files do not name a checkout */
       const char *rel = g_str_has_prefix (item->source, samples_root) ? item->source + root_len : item->source;
+      if (!evidence)
+        g_assert_cmpuint (report->evidence->len, ==, 0);
+      for (guint i = 0; i < report->recipients->len; i++)
+        {
+          guint lines = ((BkRecipient *) g_ptr_array_index (report->recipients, i))->evidence->len;
+          g_assert_true (evidence ? lines > 0 : lines == 0);
+        }
       for (guint i = 0; i < report->recipients->len; i++)
         json_array_add_element (arr, bk_report_recipient_to_json (report, g_ptr_array_index (report->recipients, i),
                                                                  rel, item->index));
@@ -63,7 +73,10 @@ test_sample (gconstpointer data)
 {
   const char *input = data;
   g_autofree char *golden = golden_path (input);
-  g_autofree char *got = analyse (input);
+  g_autofree char *got = analyse (input, TRUE);
+  /* leaving the explain lines out changes no field */
+  g_autofree char *without = analyse (input, FALSE);
+  g_assert_cmpstr (without, ==, got);
 
   if (g_getenv ("BK_UPDATE_GOLDEN"))
     {

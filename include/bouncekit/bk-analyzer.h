@@ -25,6 +25,8 @@ typedef struct _BkAnalyzer BkAnalyzer;
 BK_API void bk_init (void);
 BK_API BkAnalyzer *bk_analyzer_new (BkRuleset *rules);
 BK_API void bk_analyzer_free (BkAnalyzer *analyzer);
+BK_API void bk_analyzer_set_evidence (BkAnalyzer *analyzer,
+                                      gboolean keep);
 BK_API BkReport *bk_analyzer_analyze (BkAnalyzer *analyzer,
                                       GMimeMessage *message);
 BK_API BkReport *bk_analyzer_analyze_bytes (BkAnalyzer *analyzer,

@@ -217,6 +217,7 @@ bk_cmd_check (int argc, char **argv)
       return BK_EXIT_USAGE;
     }
   BkAnalyzer *an = left_for_exit.analyzer = bk_analyzer_new (rules);
+  bk_analyzer_set_evidence (an, FALSE);
   BkReport *report = left_for_exit.report = bk_analyzer_analyze (an, item->message);
   left_for_exit.rules = g_steal_pointer (&rules);
   left_for_exit.item = g_steal_pointer (&item);

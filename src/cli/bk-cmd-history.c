@@ -139,6 +139,7 @@ bk_cmd_ingest (int argc, char **argv)
     return db ? BK_EXIT_DB : BK_EXIT_USAGE;
   g_autoptr (GError) err = NULL;
   g_autoptr (BkAnalyzer) an = bk_analyzer_new (rules);
+  bk_analyzer_set_evidence (an, FALSE);
   guint64 messages = 0, added = 0, failed = 0;
   for (guint p = 0; paths[p]; p++)
     {

@@ -287,7 +287,10 @@ bk_cmd_scan (int argc, char **argv)
   Scan sc = { .format = format, .all = all, .inputs = inputs, .stats = &stats };
   sc.analyzers = g_new0 (BkAnalyzer *, jobs);
   for (int i = 0; i < jobs; i++)
-    sc.analyzers[i] = bk_analyzer_new (rules);
+    {
+      sc.analyzers[i] = bk_analyzer_new (rules);
+      bk_analyzer_set_evidence (sc.analyzers[i], FALSE);   /* only explain prints it */
+    }
 
   bk_output_header (stdout, format);
   /* with one job everything runs inline: no thread for a pipe filter run */
