@@ -839,11 +839,10 @@ analyze_with (BkScanner *scanner, const BkRuleset *rules, GMimeMessage *message,
 {
   g_autoptr (BkParts) parts = bk_mime_collect (message);
   g_autoptr (BkHeaderSlots) headers = bk_header_slots_new (rules);
-  g_autofree char *returned_headers = bk_parts_returned_headers (parts);
   BkAnalysis a = {
     .scanner = scanner, .rules = rules, .message = message, .parts = parts,
     .in = { .message = message, .text = parts->text->str, .text_len = parts->text->len,
-            .headers = headers, .prefilter = rules->prefilter, .returned = returned_headers },
+            .headers = headers, .prefilter = rules->prefilter, .parts = parts },
     .report = bk_report_new (), .depth = depth,
   };
   if (rules->prefilter && scanner->body_bits)

@@ -83,7 +83,12 @@ header_value (const BkRule *rule, const BkTextInput *in)
   if (hv->value)
     return hv;
   if (rule->field == BK_FIELD_RETURNED)
-    hv->value = g_strdup (in->returned ? in->returned : "");
+    {
+      /* a message/rfc822 part's headers are written out as text for this */
+      hv->value = in->parts ? bk_parts_returned_headers (in->parts) : NULL;
+      if (hv->value == NULL)
+        hv->value = g_strdup ("");
+    }
   else
     {
       /* the slot's name: rules may spell it in any case */

@@ -285,7 +285,8 @@ typedef struct {
   gsize text_len;
   const guint64 *body_bits;   /* prefilter result for @text, or NULL */
   const BkPrefilter *prefilter; /* to scan header values, or NULL */
-  const char *returned;       /* header block of the returned message, or NULL */
+  BkParts *parts;             /* for the returned message's header block, read
+                                 on first use; or NULL */
 } BkTextInput;
 
 G_GNUC_INTERNAL gboolean bk_field_match (BkScanner *scanner,

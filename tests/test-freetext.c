@@ -48,9 +48,8 @@ scan (FreetextFixture *fx, const char *raw)
   g_assert_nonnull (msg);
   g_autoptr (BkParts) parts = bk_mime_collect (msg);
   g_autoptr (BkHeaderSlots) headers = bk_header_slots_new (fx->rules);
-  g_autofree char *returned = bk_parts_returned_headers (parts);
   BkTextInput in = { .message = msg, .text = parts->text->str, .text_len = parts->text->len,
-                     .headers = headers, .returned = returned };
+                     .headers = headers, .parts = parts };
   return bk_freetext_scan (fx->scanner, fx->rules, &in);
 }
 

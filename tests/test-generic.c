@@ -43,9 +43,8 @@ scan (GenericFixture *fx, const char *raw, int *score)
   g_assert_nonnull (msg);
   g_autoptr (BkParts) parts = bk_mime_collect (msg);
   g_autoptr (BkHeaderSlots) headers = bk_header_slots_new (fx->rules);
-  g_autofree char *returned = bk_parts_returned_headers (parts);
   BkTextInput in = { .message = msg, .text = parts->text->str, .text_len = parts->text->len,
-                     .headers = headers, .returned = returned };
+                     .headers = headers, .parts = parts };
   const BkFormat *fmt = g_ptr_array_index (fx->rules->formats, 0);
   g_autoptr (GPtrArray) seen = g_ptr_array_new ();
   *score = bk_format_score (fx->scanner, fmt, &in, seen);
