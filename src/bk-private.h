@@ -60,7 +60,10 @@ typedef struct {
   guint index;       /* position in the ruleset's `all` array */
   guint slot;        /* the header it reads, for the fields that read one:
                         an index into the ruleset's header_names */
-  gsize jit_once;    /* JIT-compiled on first use (g_once_init_*), when the ruleset JITs */
+  pcre2_code *jit_code; /* a JIT-compiled copy of code, published once
+                           (bk-scan.c); NULL until then */
+  gint jit_state;    /* 0, then 1 once a thread took on compiling it */
+  gsize interpreted; /* bytes matched by the interpreter (bk-scan.c) */
   gboolean literals; /* the prefilter knows literals this rule needs */
 } BkRule;
 

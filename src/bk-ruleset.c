@@ -37,6 +37,8 @@ rule_free (BkRule *rule)
   g_free (rule->reason);
   if (rule->code)
     pcre2_code_free (rule->code);
+  if (rule->jit_code)
+    pcre2_code_free (rule->jit_code);
   g_free (rule);
 }
 
