@@ -805,6 +805,27 @@ has_folding_letters (const char *text, gsize len)
   return FALSE;
 }
 
+/* lower_ascii - @len bytes of @t into @out with A-Z made a-z, eight bytes
+ * at a time: a byte is upper case when its high bit is clear and adding
+ * 0x80 - 'A' sets it but adding 0x80 - 'Z' - 1 does not */
+static void
+lower_ascii (guchar *out, const guchar *t, gsize len)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  gsize i = 0;
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 x;
+      memcpy (&x, t + i, 8);
+      guint64 low7 = x & (0x7f * ones);
+      guint64 upper = (low7 + (0x80 - 'A') * ones) & ~(low7 + (0x80 - 'Z' - 1) * ones) & ~x & (0x80 * ones);
+      x |= upper >> 2;
+      memcpy (out + i, &x, 8);
+    }
+  for (; i < len; i++)
+    out[i] = lower[t[i]];
+}
+
 /**
  * bk_prefilter_scan:
  * @text: the text the rules will be matched against
@@ -829,13 +850,15 @@ bk_prefilter_scan (const BkPrefilter *pf, const char *text, gsize len, guint64 *
   guchar small[1024 + 8];
   guchar *low = len + 8 <= sizeof small ? small : g_malloc (len + 8);
   const guchar *t = (const guchar *) text;
-  for (gsize i = 0; i < len; i++)
-    low[i] = lower[t[i]];
+  lower_ascii (low, t, len);
   memset (low + len, 0, 8);
+  guint32 key = ((guint32) low[0] << 8) | low[1];
   for (gsize i = 0; i + MIN_LITERAL <= len; i++)
     {
-      guint b = bucket_of (low[i], low[i + 1], low[i + 2]);
-      if (!(pf->present[b / 64] & (G_GUINT64_CONSTANT (1) << (b % 64))))
+      /* the window's three bytes, rolled in one at a time */
+      key = ((key << 8) | low[i + 2]) & 0xffffff;
+      guint b = (key * 2654435761u) >> (32 - BUCKET_BITS);
+      if (G_LIKELY (!(pf->present[b / 64] & (G_GUINT64_CONSTANT (1) << (b % 64)))))
         continue;
       guint sl = slot_of (pf, b);
       guint64 window;

@@ -127,6 +127,8 @@ collect_texts (const char *dir)
         continue;
       g_autoptr (BkParts) parts = bk_mime_collect (msg);
       g_ptr_array_add (texts, g_strdup (parts->text->str));
+      /* the same text in capitals: the scan lower-cases eight bytes at a time */
+      g_ptr_array_add (texts, g_ascii_strup (parts->text->str, -1));
       g_auto (GStrv) lines = g_strsplit (parts->text->str, "\n", -1);
       for (guint i = 0; lines[i]; i++)
         g_ptr_array_add (texts, g_strdup (g_strstrip (lines[i])));
