@@ -103,15 +103,19 @@ part_text (GMimePart *part, gsize max)
   if (GMIME_IS_TEXT_PART (part))
     {
       char *text = plain_text (part);
+      gboolean valid = text != NULL;   /* plain_text checked it */
       if (text == NULL)
         text = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
       if (text && strlen (text) > max)
-        text[max] = '\0';
-      if (text && !g_utf8_validate (text, -1, NULL))
         {
-          char *valid = g_utf8_make_valid (text, -1);
+          text[max] = '\0';
+          valid = FALSE;   /* the cut may split a character */
+        }
+      if (text && !valid && !g_utf8_validate (text, -1, NULL))
+        {
+          char *made = g_utf8_make_valid (text, -1);
           g_free (text);
-          text = valid;
+          text = made;
         }
       return text;
     }
@@ -126,11 +130,18 @@ append_text (GString *dest, const char *text)
 {
   if (text == NULL || dest->len >= BK_MAX_TEXT_BYTES)
     return;
-  g_autofree char *norm = bk_text_normalize_newlines (text, strlen (text));
+  gsize len = strlen (text);
+  /* most parts have LF line ends already (GMime's parser made CRLF LF) */
+  g_autofree char *norm = memchr (text, '\r', len) ? bk_text_normalize_newlines (text, len) : NULL;
+  if (norm)
+    {
+      text = norm;
+      len = strlen (norm);
+    }
   gsize room = BK_MAX_TEXT_BYTES - dest->len;
   if (dest->len && dest->str[dest->len - 1] != '\n')
     g_string_append_c (dest, '\n');
-  g_string_append_len (dest, norm, MIN (strlen (norm), room));
+  g_string_append_len (dest, text, MIN (len, room));
 }
 
 static void
