@@ -70,7 +70,8 @@ void bk_csv_row_write (BkCsvRow *row, FILE *out);
 void bk_csv_header (FILE *out, const char *const *names, guint n);
 
 /* bk-alloc.c */
-void bk_cli_prepare_threads (void);
+guint64 bk_cli_input_bytes (char **paths);
+void bk_cli_prepare_allocator (int jobs, guint64 input_bytes);
 
 /* bk-output.c */
 gboolean bk_output_parse_format (const char *name, BkOutputFormat *out_format);

@@ -272,13 +272,12 @@ bk_cmd_scan (int argc, char **argv)
     }
   if (jobs == 0)
     jobs = (int) MIN (g_get_num_processors (), 64);
-  if (jobs > 1)
-    bk_cli_prepare_threads ();
+  static char *stdin_only[] = { (char *) "-", NULL };
+  char **inputs = paths && paths[0] ? paths : stdin_only;
+  bk_cli_prepare_allocator (jobs, bk_cli_input_bytes (inputs));
   g_autoptr (BkRuleset) rules = bk_cli_rules (rules_dir, TRUE);
   if (rules == NULL)
     return BK_EXIT_FAILURE;
-  static char *stdin_only[] = { (char *) "-", NULL };
-  char **inputs = paths && paths[0] ? paths : stdin_only;
   ScanStats stats = { 0 };
   stats.by_class = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   stats.by_reason = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
