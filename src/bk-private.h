@@ -102,6 +102,9 @@ struct _BkRuleset {
                               message's header block */
   GHashTable *header_slots; /* lower-case name -> slot + 1 */
   gsize header_name_max;   /* the longest of header_names */
+  BkRule *rule_block;    /* when read from the cache: every rule, in one
+                            block; their strings point into blob */
+  char *blob;
   gboolean jit;                    /* JIT each pattern on its first match */
   struct _BkPrefilter *prefilter;  /* literals of every rule */
 };

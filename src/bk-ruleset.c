@@ -19,6 +19,7 @@
 #include "bk-private.h"
 
 #include "bk-prefilter-cache.h"
+#include "bk-ruleset-blob.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -63,8 +64,8 @@ format_free (BkFormat *fmt)
   g_free (fmt);
 }
 
-static BkFormat *
-format_new (const char *name, const char *file, guint line)
+BkFormat *
+bk_format_new (const char *name, const char *file, guint line)
 {
   BkFormat *fmt = g_new0 (BkFormat, 1);
   fmt->name = g_strdup (name);
@@ -335,7 +336,7 @@ parse_top (Loader *ld, char *line, GError **error)
               return FALSE;
             }
         }
-      ld->format = format_new (id, ld->file, ld->line);
+      ld->format = bk_format_new (id, ld->file, ld->line);
       memset (ld->format_rule_n, 0, sizeof ld->format_rule_n);
       g_ptr_array_add (ld->rules->formats, ld->format);
       return TRUE;
@@ -877,25 +878,103 @@ cache_prune (const char *cache_dir)
     }
 }
 
+/* attach_prefilter - the prefilter from @path (the cache) when it is
+ * there, else built when @build, and then kept at @path */
+static void
+attach_prefilter (BkRuleset *rules, const char *path, gboolean build)
+{
+  if (path)
+    {
+      char *bytes = NULL;
+      gsize len = 0;
+      if (g_file_get_contents (path, &bytes, &len, NULL))
+        rules->prefilter = bk_prefilter_decode (bytes, len, rules->all);
+    }
+  if (rules->prefilter || !build)
+    return;
+  g_autoptr (GPtrArray) sets = bk_prefilter_derive (rules->all);
+  rules->prefilter = bk_prefilter_new_from_sets (rules->all, sets);
+  if (path && rules->prefilter)
+    {
+      g_autoptr (GBytes) bytes = bk_prefilter_encode (rules->prefilter);
+      gsize len = 0;
+      const char *data = g_bytes_get_data (bytes, &len);
+      g_file_set_contents (path, data, len, NULL);
+    }
+}
+
+/* from_cache - fill the empty @rules from the cache entry (compiled
+ * patterns at @codes_path, the rest at @blob_path) without reading a
+ * rule file; FALSE when the entry is missing or not whole */
+static gboolean
+from_cache (BkRuleset *rules, const char *codes_path, const char *blob_path)
+{
+  char *blob = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents (blob_path, &blob, &len, NULL))
+    return FALSE;
+  gint32 ncodes = 0;
+  pcre2_code **codes = cache_read (codes_path, &ncodes);
+  if (codes == NULL)
+    {
+      g_free (blob);
+      return FALSE;
+    }
+  gboolean ok = bk_ruleset_blob_decode (rules, blob, len, codes, ncodes);
+  for (gint32 i = 0; i < ncodes; i++)
+    if (codes[i])
+      pcre2_code_free (codes[i]);
+  g_free (codes);
+  return ok;
+}
+
+/* blob_write - keep @rules for the next start; failures are silent */
+static void
+blob_write (const BkRuleset *rules, const char *path)
+{
+  g_autoptr (GBytes) bytes = bk_ruleset_blob_encode (rules);
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_file_set_contents (path, data, len, NULL);
+}
+
 static BkRuleset *
 load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char *cache_dir,
                  GError **error)
 {
   g_autoptr (BkRuleset) rules = ruleset_new (dir);
-  g_autoptr (GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) format_free);
-  Loader ld = { 0 };
-  guint nfiles = g_strv_length (files);
-  g_auto (GStrv) contents = g_new0 (char *, nfiles + 1);
-  g_autofree gsize *lengths = g_new0 (gsize, nfiles + 1);
-
-  ld.rules = rules;
-  ld.ids = ids;
-  ld.parts = parts;
-  g_autofree char *cache_path = NULL;
+  /* JIT compilation happens once a rule has been matched against some
+   * text (bk-scan.c): with the prefilter most rules never run on a given
+   * batch, and a pipe filter would pay for all of them at start-up */
+  rules->jit = !(flags & BK_RULESET_FLAGS_NO_JIT);
   g_autoptr (GByteArray) stamp = cache_dir ? rules_stamp (files, error) : NULL;
   if (cache_dir && stamp == NULL)
     return NULL;
+  g_autofree char *cache_path = NULL, *prefilter_path = NULL, *blob_path = NULL;
+  if (stamp)
+    {
+      g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, stamp->data, stamp->len);
+      g_autofree char *name = g_strdup_printf ("rules-%s.pcre2", digest);
+      g_autofree char *prefilter_name = g_strdup_printf ("rules-%s.prefilter", digest);
+      g_autofree char *blob_name = g_strdup_printf ("rules-%s.ruleset", digest);
+      cache_path = g_build_filename (cache_dir, name, NULL);
+      prefilter_path = g_build_filename (cache_dir, prefilter_name, NULL);
+      blob_path = g_build_filename (cache_dir, blob_name, NULL);
+      /* a warm start: the rules as they were loaded, not one file read */
+      if (from_cache (rules, cache_path, blob_path))
+        {
+          assign_header_slots (rules);
+          attach_prefilter (rules, prefilter_path, !(flags & BK_RULESET_FLAGS_NO_PREFILTER));
+          return g_steal_pointer (&rules);
+        }
+    }
+
+  g_autoptr (GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) format_free);
+  Loader ld = { .rules = rules, .ids = ids, .parts = parts };
+  guint nfiles = g_strv_length (files);
+  g_auto (GStrv) contents = g_new0 (char *, nfiles + 1);
+  g_autofree gsize *lengths = g_new0 (gsize, nfiles + 1);
   for (guint i = 0; i < nfiles; i++)
     if (!g_file_get_contents (files[i], &contents[i], &lengths[i], error))
       return NULL;
@@ -907,19 +986,14 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
       if (after == NULL)
         return NULL;
       if (after->len != stamp->len || memcmp (after->data, stamp->data, stamp->len) != 0)
-        g_clear_pointer (&stamp, g_byte_array_unref);
+        {
+          g_clear_pointer (&cache_path, g_free);
+          g_clear_pointer (&prefilter_path, g_free);
+          g_clear_pointer (&blob_path, g_free);
+        }
     }
-
-  g_autofree char *prefilter_path = NULL;
-  if (stamp)
-    {
-      g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, stamp->data, stamp->len);
-      g_autofree char *name = g_strdup_printf ("rules-%s.pcre2", digest);
-      g_autofree char *prefilter_name = g_strdup_printf ("rules-%s.prefilter", digest);
-      cache_path = g_build_filename (cache_dir, name, NULL);
-      prefilter_path = g_build_filename (cache_dir, prefilter_name, NULL);
-      ld.cached = cache_read (cache_path, &ld.ncached);
-    }
+  if (cache_path)
+    ld.cached = cache_read (cache_path, &ld.ncached);
 
   gboolean ok = TRUE;
   for (guint i = 0; ok && i < nfiles; i++)
@@ -941,34 +1015,14 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
    * there; otherwise it is built and kept, except by a one-message run on
    * warm compiled patterns: deriving the literals costs that run more than
    * trying every rule once, so it leaves them to the next batch run */
-  if (prefilter_path)
+  attach_prefilter (rules, prefilter_path, !(flags & BK_RULESET_FLAGS_NO_PREFILTER) || !cache_fit);
+  if (cache_path)
     {
-      char *bytes = NULL;
-      gsize len = 0;
-      if (g_file_get_contents (prefilter_path, &bytes, &len, NULL))
-        rules->prefilter = bk_prefilter_decode (bytes, len, rules->all);
-    }
-  if (rules->prefilter == NULL && (!(flags & BK_RULESET_FLAGS_NO_PREFILTER) || !cache_fit))
-    {
-      g_autoptr (GPtrArray) sets = bk_prefilter_derive (rules->all);
-      rules->prefilter = bk_prefilter_new_from_sets (rules->all, sets);
-      if (prefilter_path && rules->prefilter)
-        {
-          g_autoptr (GBytes) bytes = bk_prefilter_encode (rules->prefilter);
-          gsize len = 0;
-          const char *data = g_bytes_get_data (bytes, &len);
-          g_file_set_contents (prefilter_path, data, len, NULL);
-        }
-    }
-  if (cache_path && !cache_fit)
-    {
-      cache_write (rules, cache_path);
+      if (!cache_fit)
+        cache_write (rules, cache_path);
+      blob_write (rules, blob_path);
       cache_prune (cache_dir);
     }
-  /* JIT compilation happens on a rule's first match (bk-scan.c): with the
-   * prefilter most rules never run on a given batch, and a pipe filter
-   * would pay for all of them at start-up */
-  rules->jit = !(flags & BK_RULESET_FLAGS_NO_JIT);
   return g_steal_pointer (&rules);
 }
 
@@ -1079,6 +1133,19 @@ bk_ruleset_unref (BkRuleset *rules)
   g_ptr_array_unref (rules->complaints);
   bk_prefilter_free (rules->prefilter);
   g_ptr_array_unref (rules->formats);
+  if (rules->rule_block)
+    {
+      /* read from the cache: the strings are the blob's */
+      for (guint i = 0; i < rules->all->len; i++)
+        {
+          if (rules->rule_block[i].code)
+            pcre2_code_free (rules->rule_block[i].code);
+          if (rules->rule_block[i].jit_code)
+            pcre2_code_free (rules->rule_block[i].jit_code);
+        }
+      g_free (rules->rule_block);
+      g_free (rules->blob);
+    }
   g_ptr_array_unref (rules->all);
   g_ptr_array_unref (rules->header_names);
   g_hash_table_unref (rules->header_slots);

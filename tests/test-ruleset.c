@@ -833,6 +833,141 @@ test_load_cache (void)
   g_assert_cmpint (system (cmd), ==, 0);
 }
 
+/* same_rule_list - @a and @b hold the rules of the same indices */
+static void
+same_rule_list (GPtrArray *a, GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_cmpuint (((BkRule *) g_ptr_array_index (a, i))->index, ==,
+                      ((BkRule *) g_ptr_array_index (b, i))->index);
+}
+
+/* same_ruleset - every field of every rule, every list and format */
+static void
+same_ruleset (const BkRuleset *a, const BkRuleset *b)
+{
+  g_assert_cmpuint (a->all->len, ==, b->all->len);
+  g_assert_cmpuint (a->max_captures, ==, b->max_captures);
+  for (guint i = 0; i < a->all->len; i++)
+    {
+      const BkRule *x = g_ptr_array_index (a->all, i), *y = g_ptr_array_index (b->all, i);
+      g_assert_cmpstr (x->id, ==, y->id);
+      g_assert_cmpstr (x->file, ==, y->file);
+      g_assert_cmpuint (x->line, ==, y->line);
+      g_assert_cmpstr (x->pattern, ==, y->pattern);
+      g_assert_cmpint (x->field, ==, y->field);
+      g_assert_cmpstr (x->header, ==, y->header);
+      g_assert_cmpstr (x->reason, ==, y->reason);
+      g_assert_cmpint (x->weight, ==, y->weight);
+      g_assert_cmpint (x->group_addr, ==, y->group_addr);
+      g_assert_cmpint (x->group_diag, ==, y->group_diag);
+      g_assert_cmpint (x->group_reply, ==, y->group_reply);
+      g_assert_cmpint (x->group_status, ==, y->group_status);
+      g_assert_cmpuint (x->index, ==, i);
+      g_assert_cmpuint (y->index, ==, i);
+      g_assert_cmpuint (x->slot, ==, y->slot);
+      g_assert_cmpint (x->literals, ==, y->literals);
+    }
+  same_rule_list (a->codes, b->codes);
+  same_rule_list (a->reasons, b->reasons);
+  same_rule_list (a->autoreply, b->autoreply);
+  same_rule_list (a->commands, b->commands);
+  same_rule_list (a->complaints, b->complaints);
+  g_assert_cmpuint (a->formats->len, ==, b->formats->len);
+  for (guint i = 0; i < a->formats->len; i++)
+    {
+      const BkFormat *f = g_ptr_array_index (a->formats, i), *g = g_ptr_array_index (b->formats, i);
+      g_assert_cmpstr (f->name, ==, g->name);
+      g_assert_cmpstr (f->file, ==, g->file);
+      g_assert_cmpuint (f->line, ==, g->line);
+      g_assert_cmpint (f->threshold, ==, g->threshold);
+      g_assert_cmpint (f->paragraphs, ==, g->paragraphs);
+      same_rule_list (f->match, g->match);
+      same_rule_list (f->require, g->require);
+      same_rule_list (f->begin, g->begin);
+      same_rule_list (f->end, g->end);
+      same_rule_list (f->recipient, g->recipient);
+      same_rule_list (f->diag, g->diag);
+      same_rule_list (f->skip, g->skip);
+      same_rule_list (f->delayed, g->delayed);
+      same_rule_list (f->reasons, g->reasons);
+      same_rule_list (f->signs, g->signs);
+      g_assert_cmpuint (f->needs->len, ==, g->needs->len);
+      for (guint n = 0; n < f->needs->len; n++)
+        g_assert_cmpstr (g_ptr_array_index (f->needs, n), ==, g_ptr_array_index (g->needs, n));
+    }
+}
+
+/* cached_file - the cache file of @dir ending in @suffix */
+static char *
+cached_file (const char *dir, const char *suffix)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)))
+    if (g_str_has_suffix (name, suffix))
+      return g_build_filename (dir, name, NULL);
+  return NULL;
+}
+
+/* the loaded ruleset is kept beside the compiled patterns: a warm load of
+ * the production rules reads no rule file and must equal a cold one in
+ * every field; a block cut short is parsed around, and a damaged one
+ * never crashes a load */
+static void
+test_load_cache_ruleset (void)
+{
+  g_autoptr (GError) err = NULL;
+  g_autofree char *cache = g_dir_make_tmp ("bk-cache-XXXXXX", &err);
+  const char *rdir = g_getenv ("BK_RULES_DIR");
+  g_autoptr (BkRuleset) cold = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NONE, cache, &err);
+  g_assert_no_error (err);
+  g_assert_null (cold->rule_block);
+  g_autofree char *kept = cached_file (cache, ".ruleset");
+  g_assert_nonnull (kept);
+  g_autoptr (BkRuleset) warm = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NONE, cache, &err);
+  g_assert_no_error (err);
+  g_assert_nonnull (warm->rule_block);
+  g_assert_cmpuint (warm->all->len, >, 1000);
+  same_ruleset (cold, warm);
+  /* and it reads: the same rule decides the same text */
+  BkScanner *sc = bk_scanner_new (warm);
+  const char *diag = "550 5.1.1 <x@example.org>: Recipient address rejected: User unknown";
+  const BkRule *hit = NULL;
+  for (guint i = 0; i < warm->reasons->len && hit == NULL; i++)
+    if (bk_scanner_match (sc, g_ptr_array_index (warm->reasons, i), diag, strlen (diag)))
+      hit = g_ptr_array_index (warm->reasons, i);
+  g_assert_nonnull (hit);
+  g_assert_cmpstr (hit->reason, ==, "userunknown");
+  bk_scanner_free (sc);
+
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (kept, &bytes, &len, NULL));
+  for (gsize cut = 0; cut < len; cut += len / 7 + 1)
+    {
+      g_file_set_contents (kept, bytes, cut, &err);
+      g_assert_no_error (err);
+      g_autoptr (BkRuleset) again = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NONE, cache, &err);
+      g_assert_no_error (err);
+      same_ruleset (cold, again);
+    }
+  /* a flipped byte in the header, the words or the strings */
+  for (gsize at = 0; at < len; at += (at < 64 ? 4 : len / 13 + 1))
+    {
+      g_autofree char *bad = g_memdup (bytes, len);
+      bad[at] ^= 0x5a;
+      g_file_set_contents (kept, bad, len, &err);
+      g_assert_no_error (err);
+      g_autoptr (BkRuleset) again = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NONE, cache, &err);
+      g_assert_no_error (err);
+      g_assert_cmpuint (again->all->len, ==, cold->all->len);
+    }
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", cache);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
 /* a cache directory keeps the newest 32 files: every edit makes a new
  * entry, and old ones must not pile up */
 static void
@@ -1068,5 +1203,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ruleset/load-dir-full/cache-edit-in-place", test_load_cache_edit_in_place);
   g_test_add_func ("/ruleset/load-dir-full/cache-prefilter", test_load_cache_prefilter);
   g_test_add_func ("/ruleset/load-dir-full/cache-prune", test_load_cache_prune);
+  g_test_add_func ("/ruleset/load-dir-full/cache-ruleset", test_load_cache_ruleset);
   return g_test_run ();
 }

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* A loaded ruleset as the rules cache keeps it (bk-ruleset-blob.c). */
+#pragma once
+
+#include "bk-private.h"
+
+G_BEGIN_DECLS
+
+BkFormat *bk_format_new (const char *name, const char *file, guint line);
+GBytes *bk_ruleset_blob_encode (const BkRuleset *rules);
+gboolean bk_ruleset_blob_decode (BkRuleset *rules,
+                                 char *data,
+                                 gsize len,
+                                 pcre2_code **codes,
+                                 gint32 ncodes);
+
+G_END_DECLS
