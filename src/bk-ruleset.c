@@ -687,28 +687,41 @@ check_formats (Loader *ld, GError **error)
   return TRUE;
 }
 
+/* header_slot - the slot of the header named @key (lower case), a new
+ * one if no rule read it before */
+static guint
+header_slot (BkRuleset *rules, const char *key)
+{
+  gpointer slot = g_hash_table_lookup (rules->header_slots, key);
+  if (slot == NULL)
+    {
+      g_ptr_array_add (rules->header_names, g_strdup (key));
+      slot = GUINT_TO_POINTER (rules->header_names->len);
+      g_hash_table_insert (rules->header_slots, g_strdup (key), slot);
+      rules->header_name_max = MAX (rules->header_name_max, strlen (key));
+    }
+  return GPOINTER_TO_UINT (slot) - 1;
+}
+
 /* assign_header_slots - number the distinct headers rules read, so that
- * a message's are looked up once, in one pass over its header list, and
- * found by index (bk_header_slots_new) */
+ * a message's are looked up once and found by index (bk_header_slots_new);
+ * rules that read no header get the From slot, which they never use */
 static void
 assign_header_slots (BkRuleset *rules)
 {
+  guint from = header_slot (rules, "from");
+  guint subject = header_slot (rules, "subject");
+  guint returned = header_slot (rules, ":returned");
   for (guint i = 0; i < rules->all->len; i++)
     {
       BkRule *rule = g_ptr_array_index (rules->all, i);
-      const char *name = rule->field == BK_FIELD_SUBJECT ? "subject"
-                         : rule->field == BK_FIELD_RETURNED ? ":returned"
-                         : rule->field == BK_FIELD_HEADER ? rule->header : "from";
-      g_autofree char *key = g_ascii_strdown (name, -1);
-      gpointer slot = g_hash_table_lookup (rules->header_slots, key);
-      if (slot == NULL)
+      if (rule->field == BK_FIELD_HEADER)
         {
-          g_ptr_array_add (rules->header_names, g_strdup (key));
-          slot = GUINT_TO_POINTER (rules->header_names->len);
-          g_hash_table_insert (rules->header_slots, g_steal_pointer (&key), slot);
-          rules->header_name_max = MAX (rules->header_name_max, strlen (name));
+          g_autofree char *key = g_ascii_strdown (rule->header, -1);
+          rule->slot = header_slot (rules, key);
         }
-      rule->slot = GPOINTER_TO_UINT (slot) - 1;
+      else
+        rule->slot = rule->field == BK_FIELD_SUBJECT ? subject : rule->field == BK_FIELD_RETURNED ? returned : from;
     }
 }
 
@@ -953,7 +966,9 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
   g_autofree char *cache_path = NULL, *prefilter_path = NULL, *blob_path = NULL;
   if (stamp)
     {
-      g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, stamp->data, stamp->len);
+      /* a cache key, not a signature: the cache directory is the user's
+       * own; MD5 is GLib's quickest 128-bit digest */
+      g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_MD5, stamp->data, stamp->len);
       g_autofree char *name = g_strdup_printf ("rules-%s.pcre2", digest);
       g_autofree char *prefilter_name = g_strdup_printf ("rules-%s.prefilter", digest);
       g_autofree char *blob_name = g_strdup_printf ("rules-%s.ruleset", digest);
