@@ -823,6 +823,7 @@ finish (BkAnalysis *a)
       const BkFormat *known = a->text->format;
       BkClassifyContext ctx = {
         .text = report->recipients->len == 1 ? a->parts->text->str : NULL,
+        .text_bits = a->in.body_bits,
         .unknown_layout = known == NULL || strcmp (known->name, "generic") == 0,
         .extensions = a->extensions && i < a->extensions->len ? g_ptr_array_index (a->extensions, i) : NULL,
       };

@@ -316,13 +316,16 @@ filter_or_mailbox (BkScanner *scanner, const BkRuleset *rules, BkRecipient *rcpt
    * unknown-user wording */
   if (g_strcmp0 (rcpt->reason, "filtered") == 0 && rcpt->status && strcmp (rcpt->status + 1, ".1.1") == 0)
     decide (rcpt, "userunknown", g_strdup_printf ("status:%s", rcpt->status));
-  const char *command = smtp_command (scanner, rules, rcpt->diagnostic, bits);
+  gboolean unknown_user = g_strcmp0 (rcpt->reason, "userunknown") == 0;
+  /* the command decides only for user-unknown wording; explain tells it
+   * for every recipient */
+  const char *command = unknown_user || bk_evidence_enabled ()
+                        ? smtp_command (scanner, rules, rcpt->diagnostic, bits) : NULL;
   if (command)
     bk_evidence (rcpt->evidence, "the failure answered SMTP %s", command);
-  gboolean unknown_user = g_strcmp0 (rcpt->reason, "userunknown") == 0;
   /* the whole text is read only where the command decides */
   if (!command && unknown_user && ctx && ctx->text
-      && (command = smtp_command (scanner, rules, ctx->text, NULL)))
+      && (command = smtp_command (scanner, rules, ctx->text, ctx->text_bits)))
     bk_evidence (rcpt->evidence, "the bounce says the failure answered SMTP %s", command);
   if (!unknown_user || (decided_by && !g_str_has_prefix (decided_by->file, "50-")))
     return;

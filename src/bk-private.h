@@ -358,6 +358,7 @@ G_GNUC_INTERNAL BkStep bk_notice_json (BkAnalysis *a);
 typedef struct {
   const char *text;        /* the text of a one-recipient bounce, read for
                               the refused SMTP command; NULL otherwise */
+  const guint64 *text_bits; /* the prefilter's reading of text, or NULL */
   gboolean unknown_layout; /* a text-only bounce that only the generic
                               reader could read */
   const char *extensions;  /* the DSN's X- fields for this recipient
@@ -381,6 +382,7 @@ G_GNUC_INTERNAL char *bk_reason_pseudo_status (const char *reason, gboolean temp
 G_GNUC_INTERNAL BkReport *bk_report_new (void);
 G_GNUC_INTERNAL BkRecipient *bk_report_add_recipient (BkReport *report);
 G_GNUC_INTERNAL gboolean bk_evidence_set_enabled (gboolean enabled);
+G_GNUC_INTERNAL gboolean bk_evidence_enabled (void);
 G_GNUC_INTERNAL void bk_evidence (GPtrArray *evidence,
                                   const char *fmt,
                                   ...) G_GNUC_PRINTF (2, 3);

@@ -65,6 +65,13 @@ bk_evidence_set_enabled (gboolean enabled)
   return was;
 }
 
+/* bk_evidence_enabled - does this thread keep explain lines? */
+gboolean
+bk_evidence_enabled (void)
+{
+  return !evidence_off;
+}
+
 /* bk_evidence - append one explain line, when this thread keeps them */
 void
 bk_evidence (GPtrArray *evidence, const char *fmt, ...)
