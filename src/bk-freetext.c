@@ -176,6 +176,56 @@ bk_format_needs_met (const BkFormat *fmt, GPtrArray *seen)
   return TRUE;
 }
 
+/* Signs of one format, each matched at most once per message */
+typedef struct {
+  BkScanner *scanner;
+  const BkFormat *fmt;
+  const BkTextInput *in;
+  gint8 *state;          /* per sign: -1 not tried, 0 no match, 1 match */
+} Signs;
+
+static gboolean
+sign_matches (Signs *s, guint i)
+{
+  if (s->state[i] < 0)
+    s->state[i] = bk_field_match (s->scanner, g_ptr_array_index (s->fmt->signs, i), s->in);
+  return s->state[i];
+}
+
+/* signs_detect - what bk_format_score() and bk_format_needs_met() decide,
+ * with the needed signs tried first: a format whose needed sign is absent
+ * is not there, whatever its other signs say, and those are not tried */
+static gboolean
+signs_detect (BkScanner *scanner, const BkFormat *fmt, const BkTextInput *in)
+{
+  g_autofree gint8 *state = g_new (gint8, fmt->signs->len);
+  memset (state, -1, fmt->signs->len);
+  Signs s = { scanner, fmt, in, state };
+  for (guint n = 0; n < fmt->needs->len; n++)
+    {
+      const char *need = g_ptr_array_index (fmt->needs, n);
+      gboolean met = FALSE;
+      for (guint i = 0; i < fmt->signs->len && !met; i++)
+        met = strcmp (((const BkRule *) g_ptr_array_index (fmt->signs, i))->reason, need) == 0
+              && sign_matches (&s, i);
+      if (!met)
+        return FALSE;
+    }
+  /* the score: each sign name counts once, its first matching line */
+  int score = 0;
+  for (guint i = 0; i < fmt->signs->len; i++)
+    {
+      const BkRule *sign = g_ptr_array_index (fmt->signs, i);
+      gboolean counted = FALSE;
+      for (guint j = 0; j < i && !counted; j++)
+        counted = state[j] == 1
+                  && strcmp (((const BkRule *) g_ptr_array_index (fmt->signs, j))->reason, sign->reason) == 0;
+      if (!counted && sign_matches (&s, i))
+        score += sign->weight;
+    }
+  return score >= MAX (fmt->threshold, 1);
+}
+
 /* format_detected - any `match` line (none needed when the format has
  * signs), every `require` line, and the signs' score up to the threshold */
 static gboolean
@@ -187,11 +237,7 @@ format_detected (BkScanner *scanner, const BkFormat *fmt, const BkTextInput *in)
   for (guint i = 0; i < fmt->require->len && hit; i++)
     hit = bk_field_match (scanner, g_ptr_array_index (fmt->require, i), in);
   if (hit && fmt->signs->len)
-    {
-      g_autoptr (GPtrArray) seen = g_ptr_array_new ();
-      hit = bk_format_score (scanner, fmt, in, seen) >= MAX (fmt->threshold, 1)
-            && bk_format_needs_met (fmt, seen);
-    }
+    hit = signs_detect (scanner, fmt, in);
   return hit;
 }
 
