@@ -34,6 +34,28 @@ bk_init (void)
 }
 
 /**
+ * bk_parse_attached_messages:
+ * @parse: %TRUE to have GMime parse a message/rfc822 or message/global
+ *   part into a message of its own (GMime's default), %FALSE to keep it
+ *   as one part holding the message's bytes
+ *
+ * A bounce's returned message is read for its headers, and parsed only
+ * when a bounce may be nested inside it; a third of the cost of parsing
+ * a typical bounce is GMime building, then freeing, the returned
+ * message's tree. Either way the analysis gives the same results. This
+ * changes GMime's type registry for the whole process: call it after
+ * bk_init(), before any message is parsed, and only where no other code
+ * expects GMimeMessagePart objects from GMime's parser.
+ */
+void
+bk_parse_attached_messages (gboolean parse)
+{
+  GType type = parse ? GMIME_TYPE_MESSAGE_PART : GMIME_TYPE_PART;
+  g_mime_object_register_type ("message", "rfc822", type);
+  g_mime_object_register_type ("message", "global", type);
+}
+
+/**
  * bk_analyzer_new:
  * @rules: the rules to apply
  *
@@ -84,14 +106,76 @@ bk_analyzer_free (BkAnalyzer *analyzer)
 
 /* ---- returned message ---- */
 
+/* The fields of the returned message the analysis reads (through
+ * bk_returned_header): the only ones a header block is parsed for */
+static const char *const returned_fields[] = {
+  "Message-ID", "From", "To", "Cc", "Subject", "List-Id", "Sender", "Return-Path",
+};
+
+/* returned_field - is the line at @line one of returned_fields? */
+static gboolean
+returned_field (const char *line)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (returned_fields); i++)
+    {
+      gsize n = strlen (returned_fields[i]);
+      if (g_ascii_strncasecmp (line, returned_fields[i], n) == 0)
+        {
+          const char *p = line + n;
+          while (*p == ' ' || *p == '\t')
+            p++;
+          if (*p == ':')
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* wanted_lines - the lines of the header block @src (@len bytes) that hold
+ * returned_fields, with their continuation lines: a returned message
+ * carries dozens of Received and signature fields, and GMime would build
+ * an object for each */
+static GString *
+wanted_lines (const char *src, gsize len)
+{
+  GString *out = g_string_sized_new (512);
+  gboolean keep = FALSE;
+  for (const char *line = src, *end = src + len; line < end;)
+    {
+      const char *nl = memchr (line, '\n', end - line);
+      const char *next = nl ? nl + 1 : end;
+      if (*line != ' ' && *line != '\t')
+        keep = returned_field (line);
+      if (keep)
+        g_string_append_len (out, line, next - line);
+      line = next;
+    }
+  return out;
+}
+
+/* bk_returned_header - field @name (one of returned_fields) of the
+ * returned message @orig, decoded, or NULL */
+char *
+bk_returned_header (GMimeObject *orig, const char *name)
+{
+  if (orig == NULL)
+    return NULL;
+  gboolean known = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (returned_fields) && !known; i++)
+    known = g_ascii_strcasecmp (returned_fields[i], name) == 0;
+  g_return_val_if_fail (known, NULL);
+  return bk_mime_header (orig, name);
+}
+
 /* bk_returned_message - the returned message (a MIME part, or the header
  * block of a text/rfc822-headers part or of an inline copy), or NULL */
 GMimeObject *
 bk_returned_message (BkParts *parts, BkTextResult *text)
 {
-  if (parts->returned)
+  if (parts->returned && parts->returned_part_headers == NULL)
     return g_object_ref (parts->returned);
-  const char *src = parts->returned_headers ? parts->returned_headers : text ? text->returned : NULL;
+  const char *src = parts->returned_part_headers ? parts->returned_part_headers
+                    : parts->returned_headers ? parts->returned_headers : text ? text->returned : NULL;
   if (src == NULL)
     return NULL;
   /* skip leading blank lines so the headers start the "message" */
@@ -100,7 +184,8 @@ bk_returned_message (BkParts *parts, BkTextResult *text)
   /* only the headers are read from it: parse the header block alone */
   const char *end = strstr (src, "\n\n");
   gsize len = end ? (gsize) (end - src) + 1 : strlen (src);
-  return bk_header_block_parse (src, len);
+  g_autoptr (GString) wanted = wanted_lines (src, len);
+  return bk_header_block_parse (wanted->str, wanted->len);
 }
 
 void
@@ -108,16 +193,16 @@ bk_fill_original (BkReport *report, GMimeObject *orig)
 {
   if (orig == NULL)
     return;
-  g_autofree char *mid = bk_mime_header (orig, "Message-ID");
+  g_autofree char *mid = bk_returned_header (orig, "Message-ID");
   if (mid)
     {
       g_autofree char *clean = bk_text_clean_address (mid);
       report->original_message_id = g_strdup (clean ? clean : mid);
     }
-  report->original_from = bk_mime_header (orig, "From");
-  report->original_to = bk_mime_header (orig, "To");
-  report->original_subject = bk_mime_header (orig, "Subject");
-  report->list_id = bk_mime_header (orig, "List-Id");
+  report->original_from = bk_returned_header (orig, "From");
+  report->original_to = bk_returned_header (orig, "To");
+  report->original_subject = bk_returned_header (orig, "Subject");
+  report->list_id = bk_returned_header (orig, "List-Id");
 }
 
 /* ---- recipients ---- */
@@ -441,6 +526,7 @@ repair_dsn_recipients (BkReport *report, BkTextResult *text, const char *body, G
  * sender and recipient, the returned message's sender, and the mail
  * system's and lists' own addresses. */
 static const char *const own_headers[] = { "From", "To", "Return-Path", "Reply-To", "Sender" };
+/* all among returned_fields, which a returned header block is parsed for */
 static const char *const returned_own_headers[] = { "From", "Sender", "Return-Path" };
 
 static gboolean
@@ -607,8 +693,8 @@ fallback_recipients (BkReport *report, GMimeMessage *msg, GMimeObject *orig,
   if (from_mentions (report, msg, orig, text, alltext, diag, delayed))
     return;
   /* the last resort: the returned message went to one address only */
-  g_autofree char *orig_to = orig ? bk_mime_header (orig, "To") : NULL;
-  g_autofree char *orig_cc = orig ? bk_mime_header (orig, "Cc") : NULL;
+  g_autofree char *orig_to = orig ? bk_returned_header (orig, "To") : NULL;
+  g_autofree char *orig_cc = bk_returned_header (orig, "Cc");
   g_autofree char *orig_addr = bk_text_clean_address (orig_to);
   if (orig_addr && strchr (orig_addr, '@') && !strchr (orig_to, ',') && orig_cc == NULL)
     {
@@ -708,9 +794,12 @@ handle_text (BkAnalysis *a)
 static BkStep
 handle_nested (BkAnalysis *a)
 {
-  if (a->report->recipients->len || a->depth >= 2 || !GMIME_IS_MESSAGE (a->parts->returned))
+  if (a->report->recipients->len || a->depth >= 2)
     return BK_STEP_NEXT;
-  BkReport *inner = analyze_with (a->scanner, a->rules, GMIME_MESSAGE (a->parts->returned), a->depth + 1);
+  g_autoptr (GMimeMessage) attached = bk_parts_returned_message (a->parts);
+  if (attached == NULL)
+    return BK_STEP_NEXT;
+  BkReport *inner = analyze_with (a->scanner, a->rules, attached, a->depth + 1);
   if (inner->recipients->len == 0)
     {
       bk_report_unref (inner);

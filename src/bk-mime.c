@@ -33,6 +33,8 @@ bk_parts_free (BkParts *parts)
   g_string_free (parts->text, TRUE);
   g_clear_object (&parts->returned);
   g_free (parts->returned_headers);
+  g_clear_object (&parts->returned_part);
+  g_free (parts->returned_part_headers);
   g_free (parts);
 }
 
@@ -125,6 +127,30 @@ part_text (GMimePart *part, gsize max)
   return g_utf8_make_valid ((const char *) bytes->data, -1);
 }
 
+/* header_text - the header block of the message @text, LF line ends, up
+ * to the first empty line after a header; an empty line before the first
+ * header is skipped, as senders that add one mean the headers below it */
+static char *
+header_text (const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  g_autofree char *norm = strchr (text, '\r') ? bk_text_normalize_newlines (text, strlen (text)) : NULL;
+  const char *t = norm ? norm : text;
+  while (*t == '\n' || *t == ' ' || *t == '\t')
+    t++;
+  const char *end = strstr (t, "\n\n");
+  return end ? g_strndup (t, end - t + 1) : g_strdup (t);
+}
+
+/* header_block - the header block of the message @part holds */
+static char *
+header_block (GMimePart *part)
+{
+  g_autofree char *text = part_text (part, BK_MAX_TEXT_BYTES);
+  return header_text (text);
+}
+
 static void
 append_text (GString *dest, const char *text)
 {
@@ -173,8 +199,18 @@ walk (Walk *w, GMimeObject *obj, guint depth)
   if (GMIME_IS_MESSAGE_PART (obj))
     {
       GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
-      if (inner && w->parts->returned == NULL)
-        w->parts->returned = g_object_ref (GMIME_OBJECT (inner));
+      if (inner && w->parts->returned == NULL && w->parts->returned_part == NULL)
+        {
+          w->parts->returned = g_object_ref (GMIME_OBJECT (inner));
+          /* a copy that starts with an empty line has no headers for
+           * GMime; read them as from a part left unparsed */
+          GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (inner));
+          if (list == NULL || g_mime_header_list_get_count (list) == 0)
+            {
+              g_autofree char *raw = g_mime_object_to_string (GMIME_OBJECT (inner), NULL);
+              w->parts->returned_part_headers = header_text (raw);
+            }
+        }
       return;
     }
   if (!GMIME_IS_PART (obj))
@@ -205,6 +241,14 @@ walk (Walk *w, GMimeObject *obj, guint depth)
       else if (g_ascii_strcasecmp (sub, "disposition-notification") == 0
                || g_ascii_strcasecmp (sub, "global-disposition-notification") == 0)
         w->parts->has_mdn = TRUE;
+      else if ((g_ascii_strcasecmp (sub, "rfc822") == 0 || g_ascii_strcasecmp (sub, "global") == 0)
+               && w->parts->returned == NULL && w->parts->returned_part == NULL)
+        {
+          /* a returned message GMime kept as it came: its header block is
+           * what the analysis reads, the rest only for a nested bounce */
+          w->parts->returned_part = g_object_ref (part);
+          w->parts->returned_part_headers = header_block (part);
+        }
       else if (g_ascii_strcasecmp (sub, "global-headers") == 0 || g_ascii_strcasecmp (sub, "rfc822-headers") == 0
                || g_ascii_strcasecmp (sub, "rfc822") == 0 || g_ascii_strcasecmp (sub, "global") == 0)
         {
@@ -292,10 +336,29 @@ bk_parts_returned_headers (BkParts *parts)
 {
   if (parts->returned_headers)
     return g_strdup (parts->returned_headers);
+  if (parts->returned_part_headers)
+    return g_strdup (parts->returned_part_headers);
   if (parts->returned == NULL)
     return NULL;
   GMimeObject *obj = parts->returned;
   if (GMIME_IS_MESSAGE_PART (obj))
     obj = GMIME_OBJECT (g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj)));
   return obj ? g_mime_object_get_headers (obj, NULL) : NULL;
+}
+
+/* bk_parts_returned_message - the returned message as a parsed message,
+ * whether GMime parsed it or left it as a part; NULL when there is none
+ *
+ * Returns: (transfer full) (nullable): the message */
+GMimeMessage *
+bk_parts_returned_message (BkParts *parts)
+{
+  if (GMIME_IS_MESSAGE (parts->returned))
+    return g_object_ref (GMIME_MESSAGE (parts->returned));
+  if (parts->returned_part == NULL)
+    return NULL;
+  g_autoptr (GByteArray) bytes = part_bytes (parts->returned_part, BK_MAX_MESSAGE_BYTES);
+  if (bytes == NULL || bytes->len <= 1)
+    return NULL;
+  return bk_message_parse_bytes ((const char *) bytes->data, bytes->len - 1, NULL);
 }

@@ -51,7 +51,7 @@ bk_notice_feedback (BkAnalysis *a)
   if (report->recipients->len == 0)
     {
       BkRecipient *r = bk_report_add_recipient (report);
-      g_autofree char *to = a->orig ? bk_mime_header (a->orig, "To") : NULL;
+      g_autofree char *to = bk_returned_header (a->orig, "To");
       r->recipient = bk_text_clean_address (to);
       bk_evidence (r->evidence, "recipient from the reported message's To:");
     }
@@ -107,7 +107,7 @@ bk_notice_complaint (BkAnalysis *a)
   report->kind = BK_REPORT_KIND_FEEDBACK;
   report->mta = g_strdup ("feedback");
   BkRecipient *r = bk_report_add_recipient (report);
-  g_autofree char *to = a->orig ? bk_mime_header (a->orig, "To") : NULL;
+  g_autofree char *to = bk_returned_header (a->orig, "To");
   g_autofree char *from = bk_mime_header (GMIME_OBJECT (a->message), "From");
   r->recipient = bk_text_clean_address (to ? to : from);
   r->feedback_type = g_strdup (rule->reason);

@@ -238,6 +238,9 @@ typedef struct {
   GString *text;             /* human-readable text, UTF-8, LF */
   GMimeObject *returned;     /* returned message or headers part, owned */
   char *returned_headers;    /* text/rfc822-headers content */
+  GMimePart *returned_part;  /* a returned message GMime left unparsed
+                                (bk_parse_attached_messages), owned */
+  char *returned_part_headers; /* its header block */
 } BkParts;
 
 G_GNUC_INTERNAL BkParts *bk_mime_collect (GMimeMessage *message);
@@ -245,6 +248,7 @@ G_GNUC_INTERNAL void bk_parts_free (BkParts *parts);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkParts, bk_parts_free)
 G_GNUC_INTERNAL char *bk_mime_header (GMimeObject *object, const char *name);
 G_GNUC_INTERNAL char *bk_parts_returned_headers (BkParts *parts);
+G_GNUC_INTERNAL GMimeMessage *bk_parts_returned_message (BkParts *parts);
 
 /* ---- free text (bk-freetext.c) ---- */
 
@@ -343,6 +347,7 @@ typedef struct {
 typedef enum { BK_STEP_NEXT, BK_STEP_DONE } BkStep;
 
 G_GNUC_INTERNAL GMimeObject *bk_returned_message (BkParts *parts, BkTextResult *text);
+G_GNUC_INTERNAL char *bk_returned_header (GMimeObject *orig, const char *name);
 G_GNUC_INTERNAL GMimeObject *bk_header_block_parse (const char *data, gsize len);
 G_GNUC_INTERNAL void bk_fill_original (BkReport *report, GMimeObject *orig);
 G_GNUC_INTERNAL BkStep bk_notice_feedback (BkAnalysis *a);

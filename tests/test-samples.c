@@ -77,6 +77,11 @@ test_sample (gconstpointer data)
   /* leaving the explain lines out changes no field */
   g_autofree char *without = analyse (input, FALSE);
   g_assert_cmpstr (without, ==, got);
+  /* nor does leaving returned messages unparsed (as the command does) */
+  bk_parse_attached_messages (FALSE);
+  g_autofree char *unparsed = analyse (input, FALSE);
+  bk_parse_attached_messages (TRUE);
+  g_assert_cmpstr (unparsed, ==, got);
 
   if (g_getenv ("BK_UPDATE_GOLDEN"))
     {
@@ -96,6 +101,26 @@ test_sample (gconstpointer data)
   if (g_strcmp0 (got, want) != 0)
     g_test_message ("%s differs from its golden file; got:\n%s", input, got);
   g_assert_cmpstr (got, ==, want);
+}
+
+/* every corpus message reads the same whether GMime parses returned
+ * messages or leaves them as parts */
+static void
+test_attached_unparsed_corpus (void)
+{
+  g_autofree char *corpus = g_build_filename (g_getenv ("BK_SOURCE_ROOT"), "..", "shared", "corpus",
+                                              "emails", NULL);
+  if (!g_file_test (corpus, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("no ../shared/corpus");
+      return;
+    }
+  g_autofree char *parsed = analyse (corpus, FALSE);
+  bk_parse_attached_messages (FALSE);
+  g_autofree char *unparsed = analyse (corpus, FALSE);
+  bk_parse_attached_messages (TRUE);
+  g_assert_cmpuint (strlen (parsed), >, 100000);
+  g_assert_cmpstr (unparsed, ==, parsed);
 }
 
 static int
@@ -155,6 +180,7 @@ main (int argc, char **argv)
       g_autofree char *path = g_strconcat ("/samples/", input + strlen (samples_root) + 1, NULL);
       g_test_add_data_func_full (path, g_strdup (input), test_sample, g_free);
     }
+  g_test_add_func ("/samples/attached-unparsed/corpus", test_attached_unparsed_corpus);
   int rc = g_test_run ();
   bk_ruleset_unref (rules);
   g_free (samples_root);

@@ -23,6 +23,7 @@ G_BEGIN_DECLS
 typedef struct _BkAnalyzer BkAnalyzer;
 
 BK_API void bk_init (void);
+BK_API void bk_parse_attached_messages (gboolean parse);
 BK_API BkAnalyzer *bk_analyzer_new (BkRuleset *rules);
 BK_API void bk_analyzer_free (BkAnalyzer *analyzer);
 BK_API void bk_analyzer_set_evidence (BkAnalyzer *analyzer,

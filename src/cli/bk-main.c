@@ -52,6 +52,9 @@ main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
   bk_init ();
+  /* every command reads a returned message's headers only (and parses it
+   * when a bounce may be nested in it): GMime need not build its tree */
+  bk_parse_attached_messages (FALSE);
   if (argc < 2)
     {
       cmd_help (0, NULL);
