@@ -97,8 +97,62 @@ plain_text (GMimePart *part)
   return (char *) g_byte_array_free (g_steal_pointer (&bytes), FALSE);
 }
 
-/* part_text - @part as UTF-8 text: charset converted by GMime for text
- * parts, validated (invalid bytes replaced) for the rest */
+/* iconv_to_utf8 - this thread's converter from @charset (an iconv name)
+ * to UTF-8, or (GIConv) -1. Opening one looks up and loads a gconv module:
+ * GMime opens one per part converted, this keeps them per thread. */
+static void
+iconv_close_one (gpointer cd)
+{
+  if ((GIConv) cd != (GIConv) -1)
+    g_iconv_close ((GIConv) cd);
+}
+
+static GIConv
+iconv_to_utf8 (const char *charset)
+{
+  static GPrivate cache = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
+  GHashTable *table = g_private_get (&cache);
+  if (table == NULL)
+    {
+      table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, iconv_close_one);
+      g_private_set (&cache, table);
+    }
+  gpointer cd;
+  if (g_hash_table_lookup_extended (table, charset, NULL, &cd))
+    return (GIConv) cd;
+  /* few charsets occur: the table stays small; a failed open is kept too */
+  cd = (gpointer) g_iconv_open ("UTF-8", charset);
+  if (g_hash_table_size (table) < 64)
+    g_hash_table_insert (table, g_strdup (charset), cd);
+  return (GIConv) cd;
+}
+
+/* converted_text - the text of @part converted to UTF-8 with this
+ * thread's converter for its charset; NULL when it has none, or the bytes
+ * do not convert cleanly: g_mime_text_part_get_text() then decides what
+ * to make of them, as it always did */
+static char *
+converted_text (GMimePart *part)
+{
+  GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
+  const char *charset = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
+  if (charset == NULL)
+    return NULL;
+  GIConv cd = iconv_to_utf8 (g_mime_charset_iconv_name (charset));
+  if (cd == (GIConv) -1)
+    return NULL;
+  g_autoptr (GByteArray) bytes = part_bytes (part, G_MAXSIZE);
+  if (bytes == NULL)
+    return NULL;
+  char *out = g_convert_with_iconv ((const char *) bytes->data, bytes->len - 1, cd, NULL, NULL, NULL);
+  g_iconv (cd, NULL, NULL, NULL, NULL);   /* back to the initial state */
+  if (out && !g_utf8_validate (out, -1, NULL))
+    g_clear_pointer (&out, g_free);
+  return out;
+}
+
+/* part_text - @part as UTF-8 text: charset converted for text parts,
+ * validated (invalid bytes replaced) for the rest */
 static char *
 part_text (GMimePart *part, gsize max)
 {
@@ -106,6 +160,8 @@ part_text (GMimePart *part, gsize max)
     {
       char *text = plain_text (part);
       gboolean valid = text != NULL;   /* plain_text checked it */
+      if (text == NULL)
+        text = converted_text (part);
       if (text == NULL)
         text = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
       if (text && strlen (text) > max)
