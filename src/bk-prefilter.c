@@ -571,11 +571,12 @@ anchor_of (const char *text, gsize len)
   return best;
 }
 
-/* entry_for - the bucket entry of literal @lit, @text of @len bytes */
+/* entry_at - the bucket entry of literal @lit, @text of @len bytes,
+ * filed under the three bytes at @anchor */
 static Entry
-entry_for (guint32 lit, const char *text, gsize len)
+entry_at (guint32 lit, const char *text, gsize len, guint32 anchor)
 {
-  Entry e = { .lit = lit, .anchor = anchor_of (text, len) };
+  Entry e = { .lit = lit, .anchor = anchor };
   gsize n = MIN (len - e.anchor, sizeof e.head);
   for (gsize m = 0; m < n; m++)
     {
@@ -583,6 +584,13 @@ entry_for (guint32 lit, const char *text, gsize len)
       e.mask |= (guint64) 0xff << (8 * m);
     }
   return e;
+}
+
+/* entry_for - the bucket entry of literal @lit, @text of @len bytes */
+static Entry
+entry_for (guint32 lit, const char *text, gsize len)
+{
+  return entry_at (lit, text, len, anchor_of (text, len));
 }
 
 /* entry_bucket - the bucket literal @text's entry @e goes in */
@@ -787,9 +795,13 @@ bk_prefilter_decode (char *data, gsize len, GPtrArray *all)
           return NULL;
         const Lit *lit = &pf.lits[e->lit];
         const char *t = pf.text + lit->text;
-        Entry want = entry_for (e->lit, t, lit->len);
+        /* any anchor inside the literal finds it: the one chosen at
+         * build time need not be checked again, only that it fits */
+        if (e->anchor + MIN_LITERAL > lit->len)
+          return NULL;
+        Entry want = entry_at (e->lit, t, lit->len, e->anchor);
         guint b = entry_bucket (&want, t);
-        if (e->head != want.head || e->mask != want.mask || e->anchor != want.anchor
+        if (e->head != want.head || e->mask != want.mask
             || !(pf.present[b / 64] & (G_GUINT64_CONSTANT (1) << (b % 64))) || slot_of (&pf, b) != sl)
           return NULL;
       }
