@@ -54,7 +54,7 @@ typedef struct {
 
 /* The block starts with this header; MAGIC names the layout and the
  * literal derivation (change it with either) */
-#define MAGIC "bouncekit prefilter 2\n"
+#define MAGIC "bouncekit prefilter 3\n"
 #define MAGIC_LEN 24
 #define BYTE_ORDER_MARK 0x01020304u
 
@@ -75,7 +75,9 @@ struct _BkPrefilter {
   gsize size;
   guint nrules;
   const guint64 *present;   /* NBUCKETS bits: bucket non-empty */
-  const guint16 *slot;      /* NBUCKETS: a non-empty bucket's slot */
+  const guint32 *rank;      /* NBUCKETS / 64: non-empty buckets before each
+                               word of present, so a bucket's slot is a
+                               popcount away (no 128 KiB slot table) */
   const Entry *entries;     /* by bucket, then literal */
   const guint32 *slot_start;/* nslots + 1: a bucket's entries */
   const Lit *lits;
@@ -86,7 +88,7 @@ struct _BkPrefilter {
 /* layout - the arrays' offsets in a block holding @h's counts, and its
  * size; NULL offsets stay unset when @h's counts overflow */
 typedef struct {
-  gsize present, slot, entries, slot_start, lits, rule_ids, text, size;
+  gsize present, rank, entries, slot_start, lits, rule_ids, text, size;
 } Layout;
 
 static gboolean
@@ -97,8 +99,8 @@ layout_of (const Header *h, Layout *l)
       || h->nrule_ids > (1u << 26) || h->ntext > (1u << 28))
     return FALSE;
   l->present = sizeof (Header);
-  l->slot = l->present + NBUCKETS / 8;
-  l->entries = l->slot + NBUCKETS * sizeof (guint16);
+  l->rank = l->present + NBUCKETS / 8;
+  l->entries = l->rank + NBUCKETS / 64 * sizeof (guint32);
   l->slot_start = l->entries + (gsize) h->nentries * sizeof (Entry);
   l->lits = l->slot_start + ((gsize) h->nslots + 1) * sizeof (guint32);
   l->rule_ids = l->lits + (gsize) h->nlits * sizeof (Lit);
@@ -114,7 +116,7 @@ point_into (BkPrefilter *pf, const Layout *l)
    * its element's alignment (layout above), hence the casts via void */
   const char *b = pf->block;
   pf->present = (const guint64 *) (const void *) (b + l->present);
-  pf->slot = (const guint16 *) (const void *) (b + l->slot);
+  pf->rank = (const guint32 *) (const void *) (b + l->rank);
   pf->entries = (const Entry *) (const void *) (b + l->entries);
   pf->slot_start = (const guint32 *) (const void *) (b + l->slot_start);
   pf->lits = (const Lit *) (const void *) (b + l->lits);
@@ -601,10 +603,22 @@ entry_bucket (const Entry *e, const char *text)
   return bucket_of (lower[(guchar) t[0]], lower[(guchar) t[1]], lower[(guchar) t[2]]);
 }
 
+/* popcount64 - set bits of @x; inline, as baseline x86-64 has no popcnt
+ * instruction and __builtin_popcountll becomes a library call */
+static inline guint
+popcount64 (guint64 x)
+{
+  x = x - ((x >> 1) & G_GUINT64_CONSTANT (0x5555555555555555));
+  x = (x & G_GUINT64_CONSTANT (0x3333333333333333)) + ((x >> 2) & G_GUINT64_CONSTANT (0x3333333333333333));
+  x = (x + (x >> 4)) & G_GUINT64_CONSTANT (0x0f0f0f0f0f0f0f0f);
+  return (guint) ((x * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
+}
+
 static inline guint
 slot_of (const BkPrefilter *pf, guint b)
 {
-  return pf->slot[b];
+  guint64 below = pf->present[b / 64] & ((G_GUINT64_CONSTANT (1) << (b % 64)) - 1);
+  return pf->rank[b / 64] + (guint) popcount64 (below);
 }
 
 /* mark_rules - rule->literals for every rule the prefilter knows */
@@ -683,12 +697,14 @@ bk_prefilter_new_from_sets (GPtrArray *all, GPtrArray *sets)
   char *block = pf->block;
   memcpy (block, &h, sizeof h);
   memcpy (block + l.present, present, sizeof present);
-  /* slots in bucket order */
-  guint16 *slot = (guint16 *) (void *) (block + l.slot);
+  /* slots in bucket order: the non-empty buckets before each word */
+  guint32 *rank = (guint32 *) (void *) (block + l.rank);
   guint32 seen = 0;
-  for (guint b = 0; b < NBUCKETS; b++)
-    if ((present[b / 64] >> (b % 64)) & 1)
-      slot[b] = seen++;
+  for (guint w = 0; w < NBUCKETS / 64; w++)
+    {
+      rank[w] = seen;
+      seen += (guint32) popcount64 (present[w]);
+    }
   point_into (pf, &l);
   /* entries grouped by slot, literals in order within a slot */
   guint32 *slot_start = (guint32 *) (void *) (block + l.slot_start);
@@ -761,15 +777,14 @@ bk_prefilter_decode (char *data, gsize len, GPtrArray *all)
     return NULL;
   BkPrefilter pf = { .block = data, .size = len, .nrules = h.nrules };
   point_into (&pf, &l);
-  /* the non-empty buckets' slots, in bucket order (the set bits only) */
+  /* the non-empty buckets before each word of the bitmap */
   guint32 seen = 0;
   for (guint w = 0; w < NBUCKETS / 64; w++)
-    for (guint64 bits = pf.present[w]; bits; bits &= bits - 1)
-      {
-        guint b = w * 64 + (guint) __builtin_ctzll (bits);
-        if (pf.slot[b] != seen++)
-          return NULL;
-      }
+    {
+      if (pf.rank[w] != seen)
+        return NULL;
+      seen += (guint32) popcount64 (pf.present[w]);
+    }
   if (seen != h.nslots || pf.slot_start[0] != 0 || pf.slot_start[h.nslots] != h.nentries)
     return NULL;
   for (guint32 sl = 0; sl < h.nslots; sl++)
