@@ -71,7 +71,8 @@ typedef struct {
 } Header;
 
 struct _BkPrefilter {
-  gpointer block;           /* owns everything below */
+  GBytes *bytes;            /* owns block: malloc'd, or a mapped cache file */
+  gconstpointer block;      /* holds everything below */
   gsize size;
   guint nrules;
   const guint64 *present;   /* NBUCKETS bits: bucket non-empty */
@@ -691,10 +692,11 @@ bk_prefilter_new_from_sets (GPtrArray *all, GPtrArray *sets)
       return NULL;
     }
   BkPrefilter *pf = g_new0 (BkPrefilter, 1);
-  pf->block = g_malloc0 (l.size);
+  char *block = g_malloc0 (l.size);
+  pf->bytes = g_bytes_new_take (block, l.size);
+  pf->block = block;
   pf->size = l.size;
   pf->nrules = all->len;
-  char *block = pf->block;
   memcpy (block, &h, sizeof h);
   memcpy (block + l.present, present, sizeof present);
   /* slots in bucket order: the non-empty buckets before each word */
@@ -765,7 +767,23 @@ bk_prefilter_encode (const BkPrefilter *pf)
 BkPrefilter *
 bk_prefilter_decode (char *data, gsize len, GPtrArray *all)
 {
-  g_autofree char *owned = data;
+  g_autoptr (GBytes) bytes = g_bytes_new_take (data, len);
+  return bk_prefilter_decode_bytes (bytes, all);
+}
+
+/**
+ * bk_prefilter_decode_bytes: (skip)
+ * @bytes: what bk_prefilter_encode() wrote (a mapped cache file, say);
+ *   kept by the prefilter
+ * @all: the rules it must be for
+ *
+ * bk_prefilter_decode() of @bytes, which must be 8-byte aligned.
+ */
+BkPrefilter *
+bk_prefilter_decode_bytes (GBytes *bytes, GPtrArray *all)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
   Header h;
   Layout l;
   if (len < sizeof h)
@@ -775,7 +793,7 @@ bk_prefilter_decode (char *data, gsize len, GPtrArray *all)
       || h.nrules != all->len || !layout_of (&h, &l) || l.size != len
       || h.nentries != h.nlits || ((guintptr) data) % 8 != 0)
     return NULL;
-  BkPrefilter pf = { .block = data, .size = len, .nrules = h.nrules };
+  BkPrefilter pf = { .bytes = bytes, .block = data, .size = len, .nrules = h.nrules };
   point_into (&pf, &l);
   /* the non-empty buckets before each word of the bitmap */
   guint32 seen = 0;
@@ -822,7 +840,7 @@ bk_prefilter_decode (char *data, gsize len, GPtrArray *all)
       }
   BkPrefilter *out = g_new (BkPrefilter, 1);
   *out = pf;
-  g_steal_pointer (&owned);
+  g_bytes_ref (bytes);
   mark_rules (out, all, h.nrule_ids);
   return out;
 }
@@ -845,7 +863,7 @@ bk_prefilter_free (BkPrefilter *pf)
 {
   if (pf == NULL)
     return;
-  g_free (pf->block);
+  g_bytes_unref (pf->bytes);
   g_free (pf);
 }
 

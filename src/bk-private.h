@@ -104,7 +104,7 @@ struct _BkRuleset {
   gsize header_name_max;   /* the longest of header_names */
   BkRule *rule_block;    /* when read from the cache: every rule, in one
                             block; their strings point into blob */
-  char *blob;
+  GBytes *blob;
   gboolean jit;                    /* JIT each pattern on its first match */
   struct _BkPrefilter *prefilter;  /* literals of every rule */
 };

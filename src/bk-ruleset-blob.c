@@ -213,20 +213,22 @@ valid_group (gint32 g)
 /**
  * bk_ruleset_blob_decode: (skip)
  * @rules: an empty ruleset
- * @data: (transfer full): what bk_ruleset_blob_encode() wrote, from g_malloc
- * @len: its length
+ * @bytes: what bk_ruleset_blob_encode() wrote (a mapped cache file, say),
+ *   4-byte aligned
  * @codes: the compiled patterns, in rule order; those taken are set to NULL
  * @ncodes: their number
  *
- * Fills @rules, which keeps @data: its rules' strings point into it.
+ * Fills @rules, which keeps a reference to @bytes: its rules' strings
+ * point into them.
  *
- * Returns: whether @data was a ruleset for @ncodes patterns; if not,
- *   @rules is left empty (and @data freed)
+ * Returns: whether @bytes were a ruleset for @ncodes patterns; if not,
+ *   @rules is left empty
  */
 gboolean
-bk_ruleset_blob_decode (BkRuleset *rules, char *data, gsize len, pcre2_code **codes, gint32 ncodes)
+bk_ruleset_blob_decode (BkRuleset *rules, GBytes *bytes, pcre2_code **codes, gint32 ncodes)
 {
-  g_autofree char *owned = data;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
   Header h;
   if (len < sizeof h)
     return FALSE;
@@ -312,6 +314,6 @@ bk_ruleset_blob_decode (BkRuleset *rules, char *data, gsize len, pcre2_code **co
       rules->max_captures = MAX (rules->max_captures, captures);
     }
   rules->rule_block = block;
-  rules->blob = g_steal_pointer (&owned);
+  rules->blob = g_bytes_ref (bytes);
   return TRUE;
 }

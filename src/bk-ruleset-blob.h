@@ -9,8 +9,7 @@ G_BEGIN_DECLS
 BkFormat *bk_format_new (const char *name, const char *file, guint line);
 GBytes *bk_ruleset_blob_encode (const BkRuleset *rules);
 gboolean bk_ruleset_blob_decode (BkRuleset *rules,
-                                 char *data,
-                                 gsize len,
+                                 GBytes *bytes,
                                  pcre2_code **codes,
                                  gint32 ncodes);
 

@@ -799,7 +799,24 @@ rules_stamp (char **files, GError **error)
   return stamp;
 }
 
-/* cache_read - the compiled patterns stored for @digest, or NULL */
+/* map_file - the contents of cache file @path, mapped rather than read:
+ * a warm start touches only the pages it uses, and copies none; NULL when
+ * it cannot be opened (or is empty). The cache writes its files whole and
+ * renames them into place, so a mapped one never changes underneath. */
+static GBytes *
+map_file (const char *path)
+{
+  GMappedFile *map = g_mapped_file_new (path, FALSE, NULL);
+  if (map == NULL)
+    return NULL;
+  GBytes *bytes = g_mapped_file_get_length (map) ? g_mapped_file_get_bytes (map) : NULL;
+  g_mapped_file_unref (map);
+  return bytes;
+}
+
+/* cache_read - the compiled patterns stored for @digest, or NULL. Read,
+ * not mapped: pcre2_serialize_decode() takes no length and trusts the
+ * sizes it finds, which must not lead it past a mapping's end. */
 static pcre2_code **
 cache_read (const char *path, gint32 *out_n)
 {
@@ -898,10 +915,9 @@ attach_prefilter (BkRuleset *rules, const char *path, gboolean build)
 {
   if (path)
     {
-      char *bytes = NULL;
-      gsize len = 0;
-      if (g_file_get_contents (path, &bytes, &len, NULL))
-        rules->prefilter = bk_prefilter_decode (bytes, len, rules->all);
+      g_autoptr (GBytes) bytes = map_file (path);
+      if (bytes)
+        rules->prefilter = bk_prefilter_decode_bytes (bytes, rules->all);
     }
   if (rules->prefilter || !build)
     return;
@@ -922,18 +938,14 @@ attach_prefilter (BkRuleset *rules, const char *path, gboolean build)
 static gboolean
 from_cache (BkRuleset *rules, const char *codes_path, const char *blob_path)
 {
-  char *blob = NULL;
-  gsize len = 0;
-  if (!g_file_get_contents (blob_path, &blob, &len, NULL))
+  g_autoptr (GBytes) blob = map_file (blob_path);
+  if (blob == NULL)
     return FALSE;
   gint32 ncodes = 0;
   pcre2_code **codes = cache_read (codes_path, &ncodes);
   if (codes == NULL)
-    {
-      g_free (blob);
-      return FALSE;
-    }
-  gboolean ok = bk_ruleset_blob_decode (rules, blob, len, codes, ncodes);
+    return FALSE;
+  gboolean ok = bk_ruleset_blob_decode (rules, blob, codes, ncodes);
   for (gint32 i = 0; i < ncodes; i++)
     if (codes[i])
       pcre2_code_free (codes[i]);
@@ -1159,7 +1171,7 @@ bk_ruleset_unref (BkRuleset *rules)
             pcre2_code_free (rules->rule_block[i].jit_code);
         }
       g_free (rules->rule_block);
-      g_free (rules->blob);
+      g_bytes_unref (rules->blob);
     }
   g_ptr_array_unref (rules->all);
   g_ptr_array_unref (rules->header_names);
