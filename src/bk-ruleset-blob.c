@@ -189,18 +189,22 @@ static void
 get_list (Reader *r, BkRule *block, GPtrArray *dest)
 {
   guint32 n = get (r);
-  if (n > r->nrules)
+  if (n > r->nrules || n > r->nwords - r->next)
     {
       r->bad = TRUE;
       return;
     }
-  for (guint32 i = 0; i < n && !r->bad; i++)
+  guint at = dest->len;
+  g_ptr_array_set_size (dest, at + n);
+  for (guint32 i = 0; i < n; i++)
     {
-      guint32 idx = get (r);
+      guint32 idx = r->words[r->next++];
       if (idx >= r->nrules)
-        r->bad = TRUE;
-      else
-        g_ptr_array_add (dest, &block[idx]);
+        {
+          r->bad = TRUE;
+          idx = 0;
+        }
+      dest->pdata[at + i] = &block[idx];
     }
 }
 
@@ -241,10 +245,17 @@ bk_ruleset_blob_decode (BkRuleset *rules, GBytes *bytes, pcre2_code **codes, gin
     return FALSE;
   Reader r = { (const guint32 *) (const void *) (data + sizeof h), h.nwords, 0,
                data + sizeof h + (gsize) h.nwords * 4, h.ntext, h.nrules, FALSE };
-  BkRule *block = g_new0 (BkRule, h.nrules);
+  /* every field is set below: no zeroing of a few hundred kilobytes */
+  BkRule *block = g_new (BkRule, h.nrules);
   for (guint32 i = 0; i < h.nrules && !r.bad; i++)
     {
       BkRule *rule = &block[i];
+      rule->code = NULL;
+      rule->jit_code = NULL;
+      rule->jit_state = 0;
+      rule->interpreted = 0;
+      rule->literals = FALSE;
+      rule->slot = 0;
       rule->id = (char *) get_string (&r);
       rule->file = (char *) get_string (&r);
       rule->line = get (&r);
@@ -300,11 +311,12 @@ bk_ruleset_blob_decode (BkRuleset *rules, GBytes *bytes, pcre2_code **codes, gin
     }
   /* the rules live in the block, not each in its own allocation */
   g_ptr_array_set_free_func (rules->all, NULL);
+  g_ptr_array_set_size (rules->all, h.nrules);
   for (guint32 i = 0; i < h.nrules; i++)
     {
       block[i].code = codes[i];
       codes[i] = NULL;
-      g_ptr_array_add (rules->all, &block[i]);
+      rules->all->pdata[i] = &block[i];
     }
   /* the match data is sized from the patterns themselves */
   for (guint32 i = 0; i < h.nrules; i++)
