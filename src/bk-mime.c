@@ -38,18 +38,67 @@ bk_parts_free (BkParts *parts)
   g_free (parts);
 }
 
+/* read_all - the bytes of @stream from its start, at most @max */
+static GByteArray *
+read_all (GMimeStream *stream, gsize max)
+{
+  g_mime_stream_reset (stream);
+  /* a part's content is a bounded stream: its length is known */
+  gint64 length = g_mime_stream_length (stream);
+  gsize room = length >= 0 ? MIN ((gsize) length, max) : MIN ((gsize) 4096, max);
+  GByteArray *bytes = g_byte_array_sized_new (room + 1);
+  while (bytes->len < max)
+    {
+      guint at = bytes->len;
+      gsize want = length >= 0 ? room - at : MIN (max - at, 16384);
+      if (want == 0)
+        break;
+      g_byte_array_set_size (bytes, at + want);
+      gssize n = g_mime_stream_read (stream, (char *) bytes->data + at, want);
+      g_byte_array_set_size (bytes, at + MAX (n, 0));
+      if (n <= 0)
+        break;
+    }
+  g_mime_stream_reset (stream);
+  return bytes;
+}
+
 /* part_bytes - the decoded (transfer encoding removed) content of @part,
- * at most @max bytes, NUL-terminated, not charset-converted */
+ * at most @max bytes, NUL-terminated, not charset-converted. What
+ * g_mime_data_wrapper_write_to_stream() writes, without its stream and
+ * filter objects: the content stream is read as it is, base64 and
+ * quoted-printable decoded with GMime's own decoder in one step. */
 static GByteArray *
 part_bytes (GMimePart *part, gsize max)
 {
   GMimeDataWrapper *content = g_mime_part_get_content (part);
   if (content == NULL)
     return NULL;
-  GByteArray *bytes = g_byte_array_new ();
-  g_autoptr (GMimeStream) mem = g_mime_stream_mem_new_with_byte_array (bytes);
-  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
-  g_mime_data_wrapper_write_to_stream (content, mem);
+  GMimeStream *stream = g_mime_data_wrapper_get_stream (content);
+  GMimeContentEncoding encoding = g_mime_data_wrapper_get_encoding (content);
+  GByteArray *bytes;
+  if (stream && encoding != GMIME_CONTENT_ENCODING_BASE64 && encoding != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
+      && encoding != GMIME_CONTENT_ENCODING_UUENCODE)
+    bytes = read_all (stream, max);
+  else if (stream && encoding != GMIME_CONTENT_ENCODING_UUENCODE)
+    {
+      g_autoptr (GByteArray) raw = read_all (stream, G_MAXSIZE);
+      GMimeEncoding state;
+      g_mime_encoding_init_decode (&state, encoding);
+      bytes = g_byte_array_sized_new (g_mime_encoding_outlen (&state, raw->len) + 1);
+      g_byte_array_set_size (bytes, g_mime_encoding_outlen (&state, raw->len));
+      gsize n = g_mime_encoding_step (&state, (const char *) raw->data, raw->len, (char *) bytes->data);
+      n += g_mime_encoding_flush (&state, NULL, 0, (char *) bytes->data + n);
+      g_byte_array_set_size (bytes, n);
+    }
+  else
+    {
+      /* uuencode (begin/end lines), or no stream: GMime's own way */
+      bytes = g_byte_array_new ();
+      g_autoptr (GMimeStream) mem = g_mime_stream_mem_new_with_byte_array (bytes);
+      g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+      g_mime_data_wrapper_write_to_stream (content, mem);
+    }
   if (bytes->len > max)
     g_byte_array_set_size (bytes, max);
   g_byte_array_append (bytes, (const guint8 *) "", 1);
