@@ -130,7 +130,7 @@ any_line_match (BkScanner *scanner, GPtrArray *rules, const char *line, gsize le
   for (guint i = 0; i < rules->len; i++)
     {
       const BkRule *rule = g_ptr_array_index (rules, i);
-      if (bk_may_match (rule, bits) && bk_scanner_match (scanner, rule, line, len))
+      if (bk_may_match (rule, bits) && bk_scanner_match_line (scanner, rule, line, len))
         {
           if (out_rule)
             *out_rule = rule;

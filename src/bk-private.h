@@ -42,6 +42,8 @@ typedef enum {
   BK_FIELD_RETURNED, /* the header block of the returned message */
 } BkField;
 
+/* A rule. bk-ruleset-blob.c sets every field of a rule it decodes (the
+ * block is not zeroed): a new field must be set there too. */
 typedef struct {
   char *id;          /* unique id, e.g. "userunknown.no-such-user" */
   char *file;        /* basename of the defining file */
@@ -64,6 +66,10 @@ typedef struct {
                            (bk-scan.c); NULL until then */
   gint jit_state;    /* 0, then 1 once a thread took on compiling it */
   gsize interpreted; /* bytes matched by the interpreter (bk-scan.c) */
+  gsize line_once;   /* line_start below is set (bk-scan.c, g_once_init_*) */
+  guint8 line_start[32]; /* for a pattern anchored at a line's start: the
+                            bytes a match can begin with, a bitmap; all
+                            set when not known */
   gboolean literals; /* the prefilter knows literals this rule needs */
 } BkRule;
 
@@ -151,6 +157,10 @@ typedef struct {
 
 G_GNUC_INTERNAL BkScanner *bk_scanner_new (const BkRuleset *rules);
 G_GNUC_INTERNAL void bk_scanner_free (BkScanner *scanner);
+G_GNUC_INTERNAL gboolean bk_scanner_match_line (BkScanner *scanner,
+                                                const BkRule *rule,
+                                                const char *line,
+                                                gsize len);
 G_GNUC_INTERNAL gboolean bk_scanner_match (BkScanner *scanner,
                                            const BkRule *rule,
                                            const char *text,

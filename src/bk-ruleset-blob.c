@@ -256,6 +256,7 @@ bk_ruleset_blob_decode (BkRuleset *rules, GBytes *bytes, pcre2_code **codes, gin
       rule->interpreted = 0;
       rule->literals = FALSE;
       rule->slot = 0;
+      rule->line_once = 0;   /* line_start is worked out on first use */
       rule->id = (char *) get_string (&r);
       rule->file = (char *) get_string (&r);
       rule->line = get (&r);

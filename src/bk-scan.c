@@ -95,6 +95,151 @@ bk_scanner_match (BkScanner *scanner, const BkRule *rule, const char *text, gsiz
   return rc >= 0;
 }
 
+static void
+set_byte (guint8 *set, guchar c)
+{
+  set[c / 8] |= 1 << (c % 8);
+}
+
+/* optional_next - does the quantifier at @p (if any) allow zero? */
+static gboolean
+optional_next (const char *p)
+{
+  return *p == '?' || *p == '*' || (p[0] == '{' && p[1] == '0');
+}
+
+/* first_bytes - add to @set every byte a match of the regex text @p..@end
+ * can begin with, for the simple shapes line patterns have: white space
+ * (\s or [ \t], * or +), then a literal ASCII character or a group of
+ * alternatives that each begin so. FALSE for anything else. */
+static gboolean
+first_bytes (const char *p, const char *end, guint8 *set)
+{
+  while (p < end)
+    {
+      gboolean ws = FALSE;
+      gsize n = 0;
+      if (p + 2 <= end && p[0] == '\\' && p[1] == 's')
+        ws = TRUE, n = 2;
+      else if (p + 5 <= end && strncmp (p, "[ \\t]", 5) == 0)
+        ws = TRUE, n = 5;
+      if (ws)
+        {
+          static const char spaces[] = " \t\n\v\f\r";
+          for (const char *c = spaces; *c; c++)
+            set_byte (set, (guchar) *c);
+          if (p[n] == '+')
+            return TRUE;
+          if (p[n] != '*')
+            return TRUE;   /* exactly one white-space byte first */
+          p += n + 1;
+          continue;
+        }
+      if (p + 3 <= end && strncmp (p, "(?:", 3) == 0)
+        {
+          /* a group: each alternative at its top level */
+          int depth = 0;
+          const char *alt = p + 3, *q = p;
+          for (; q < end; q++)
+            {
+              if (*q == '\\' && q + 1 < end)
+                q++;
+              else if (*q == '[')
+                return FALSE;
+              else if (*q == '(')
+                depth++;
+              else if (*q == ')' && --depth == 0)
+                break;
+              else if (*q == '|' && depth == 1)
+                {
+                  if (!first_bytes (alt, q, set))
+                    return FALSE;
+                  alt = q + 1;
+                }
+            }
+          if (q >= end || !first_bytes (alt, q, set) || optional_next (q + 1))
+            return FALSE;
+          return TRUE;
+        }
+      guchar c = (guchar) *p;
+      if (c >= 0x80 || !(g_ascii_isalnum (c) || strchr ("'\"<>!#%&,/:;=@_`~-", c)) || optional_next (p + 1))
+        return FALSE;
+      set_byte (set, c);
+      set_byte (set, g_ascii_tolower (c));
+      set_byte (set, g_ascii_toupper (c));
+      /* caseless UTF matching equates k with U+212A KELVIN SIGN (E2 84
+       * AA) and s with U+017F LONG S (C5 BF) */
+      if (g_ascii_tolower (c) == 'k')
+        set_byte (set, 0xe2);
+      if (g_ascii_tolower (c) == 's')
+        set_byte (set, 0xc5);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* line_start - @rule's line_start bitmap, worked out on first use: for a
+ * pattern "^..." with no "|" outside a group, the bytes a match can begin
+ * with (first_bytes); every byte otherwise */
+static const guint8 *
+line_start (const BkRule *rule)
+{
+  BkRule *mut = (BkRule *) rule;
+  if (g_once_init_enter (&mut->line_once))
+    {
+      const char *p = rule->pattern;
+      guint8 set[32] = { 0 };
+      gboolean top_alt = FALSE;
+      int depth = 0;
+      for (const char *q = p; *q && !top_alt; q++)
+        {
+          if (*q == '\\' && q[1])
+            q++;
+          else if (*q == '[')
+            {
+              /* a class: "|" and brackets inside are literal */
+              q++;
+              if (*q == '^')
+                q++;
+              if (*q == ']')
+                q++;
+              while (*q && *q != ']')
+                q += (*q == '\\' && q[1]) ? 2 : 1;
+              if (*q == '\0')
+                break;
+            }
+          else if (*q == '(')
+            depth++;
+          else if (*q == ')')
+            depth--;
+          else if (*q == '|' && depth == 0)
+            top_alt = TRUE;
+        }
+      if (p[0] == '^' && !top_alt && first_bytes (p + 1, p + strlen (p), set))
+        memcpy (mut->line_start, set, sizeof set);
+      else
+        memset (mut->line_start, 0xff, sizeof mut->line_start);
+      g_once_init_leave (&mut->line_once, 1);
+    }
+  return rule->line_start;
+}
+
+/* bk_scanner_match_line - bk_scanner_match() of one line (no newline in
+ * it), skipping pcre2_match for a pattern anchored at the line's start
+ * whose match cannot begin with the line's first byte: most of the lines
+ * a format's line patterns meet */
+gboolean
+bk_scanner_match_line (BkScanner *scanner, const BkRule *rule, const char *line, gsize len)
+{
+  if (len > 0)
+    {
+      guchar c = (guchar) line[0];
+      if (!(line_start (rule)[c / 8] & (1 << (c % 8))))
+        return FALSE;
+    }
+  return bk_scanner_match (scanner, rule, line, len);
+}
+
 /* bk_scanner_group - copy of capture @group of the last match, or NULL when
  * the group did not take part or is empty */
 char *

@@ -171,6 +171,54 @@ test_sound (void)
   g_assert_cmpuint (checked, >, 0);
 }
 
+/* a line pattern's quick test of the line's first byte never refuses a
+ * line the pattern matches: every rule anchored at a line's start, the
+ * first 4,000 distinct lines of the samples (as written and in capitals),
+ * and each of them that starts with k or s again with a Kelvin sign or a
+ * long s there, which caseless matching equates with them */
+static void
+test_line_start_sound (void)
+{
+  BkScanner *sc = bk_scanner_new (prod);
+  guint refused = 0, lines_tried = 0;
+  g_autoptr (GPtrArray) anchored = g_ptr_array_new ();
+  for (guint r = 0; r < prod->all->len; r++)
+    if (((const BkRule *) g_ptr_array_index (prod->all, r))->pattern[0] == '^')
+      g_ptr_array_add (anchored, g_ptr_array_index (prod->all, r));
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint t = 0; t < texts->len && lines_tried < 4000; t++)
+    {
+      g_auto (GStrv) lines = g_strsplit (g_ptr_array_index (texts, t), "\n", -1);
+      for (guint l = 0; lines[l] && lines_tried < 4000; l++)
+        {
+          if (!g_hash_table_add (seen, g_strdup (lines[l])))
+            continue;
+          lines_tried++;
+          g_autofree char *folded = NULL;
+          gchar c = g_ascii_tolower (lines[l][0]);
+          if (c == 'k' || c == 's')
+            folded = g_strconcat (c == 'k' ? "\xe2\x84\xaa" : "\xc5\xbf", lines[l] + 1, NULL);
+          const char *variants[] = { lines[l], folded };
+          for (guint v = 0; v < G_N_ELEMENTS (variants) && variants[v]; v++)
+            for (guint r = 0; r < anchored->len; r++)
+              {
+                const BkRule *rule = g_ptr_array_index (anchored, r);
+                gsize len = strlen (variants[v]);
+                if (bk_scanner_match_line (sc, rule, variants[v], len))
+                  continue;
+                refused++;
+                if (bk_scanner_match (sc, rule, variants[v], len))
+                  g_error ("line test refused rule %s (%s:%u), which matches: %s", rule->id, rule->file,
+                           rule->line, variants[v]);
+              }
+        }
+    }
+  bk_scanner_free (sc);
+  g_test_message ("%u lines; %u rule/line pairs refused by the first byte, none of which matched",
+                  lines_tried, refused);
+  g_assert_cmpuint (refused, >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -194,6 +242,7 @@ main (int argc, char **argv)
   if (g_file_test (corpus, G_FILE_TEST_IS_DIR))
     collect_texts (corpus);
   g_test_add_func ("/prefilter/sound/production-rules", test_sound);
+  g_test_add_func ("/prefilter/sound/line-start", test_line_start_sound);
   int rc = g_test_run ();
   g_ptr_array_unref (texts);
   bk_ruleset_unref (prod);
