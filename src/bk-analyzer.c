@@ -50,6 +50,12 @@ bk_init (void)
 void
 bk_parse_attached_messages (gboolean parse)
 {
+  /* GMime's own registration parses them; registering again replaces
+   * the entry and drops the old one, so only a change registers */
+  static gint parsing = TRUE;
+  if (g_atomic_int_get (&parsing) == (parse != FALSE))
+    return;
+  g_atomic_int_set (&parsing, parse != FALSE);
   GType type = parse ? GMIME_TYPE_MESSAGE_PART : GMIME_TYPE_PART;
   g_mime_object_register_type ("message", "rfc822", type);
   g_mime_object_register_type ("message", "global", type);
