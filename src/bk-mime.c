@@ -169,10 +169,12 @@ iconv_to_utf8 (const char *charset)
   gpointer cd;
   if (g_hash_table_lookup_extended (table, charset, NULL, &cd))
     return (GIConv) cd;
-  /* few charsets occur: the table stays small; a failed open is kept too */
+  /* few charsets occur; past 64 names (hostile input) the rest go the
+   * way GMime goes. A failed open is kept too. */
+  if (g_hash_table_size (table) >= 64)
+    return (GIConv) -1;
   cd = (gpointer) g_iconv_open ("UTF-8", charset);
-  if (g_hash_table_size (table) < 64)
-    g_hash_table_insert (table, g_strdup (charset), cd);
+  g_hash_table_insert (table, g_strdup (charset), cd);
   return (GIConv) cd;
 }
 

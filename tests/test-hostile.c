@@ -269,6 +269,37 @@ test_invalid_utf8_charset (void)
     }
 }
 
+/* a hundred charset names, none known and then real ones: converters are
+ * kept per charset up to a bound, and none opened past it may be lost
+ * (the leak checkers of the valgrind and ASan runs see every one); the
+ * text reads the same either way */
+static void
+test_many_charsets (void)
+{
+  static const char *const real[] = {
+    "ISO-8859-2", "ISO-8859-5", "ISO-8859-7", "ISO-8859-15", "windows-1250", "windows-1251",
+    "windows-1252", "KOI8-R", "KOI8-U", "IBM850", "IBM866", "macintosh",
+  };
+  for (guint i = 0; i < 100 + G_N_ELEMENTS (real); i++)
+    {
+      g_autofree char *charset = i < 100 ? g_strdup_printf ("x-no-such-charset-%u", i)
+                                         : g_strdup (real[i - 100]);
+      g_autofree char *msg = g_strdup_printf (
+        "From: MAILER-DAEMON@mx.example.net\n"
+        "Subject: Undeliverable\n"
+        "Content-Type: text/plain; charset=\"%s\"\n"
+        "\n"
+        "Delivery to the following recipient failed: bad@example.com \xe9\xe8\n"
+        "550 5.1.1 user unknown\n", charset);
+      g_autoptr (BkReport) report = analyse (msg, strlen (msg));
+      g_assert_nonnull (report);
+      g_assert_cmpuint (report->recipients->len, ==, 1);
+      BkRecipient *r = g_ptr_array_index (report->recipients, 0);
+      g_assert_cmpstr (r->recipient, ==, "bad@example.com");
+      g_assert_cmpstr (r->status, ==, "5.1.1");
+    }
+}
+
 static guint
 count_items (const char *path, guint *out_errors)
 {
@@ -365,6 +396,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/json-notice", test_json_notice);
   g_test_add_func ("/hostile/long-diagnostic", test_long_diagnostic);
   g_test_add_func ("/hostile/invalid-utf8-charset", test_invalid_utf8_charset);
+  g_test_add_func ("/hostile/many-charsets", test_many_charsets);
   g_test_add_func ("/hostile/broken-mbox", test_broken_mbox);
   g_test_add_func ("/hostile/maildir-unreadable-and-loops", test_maildir_loops);
   int rc = g_test_run ();
