@@ -49,7 +49,11 @@ typedef struct {
   char *file;        /* basename of the defining file */
   guint line;
   char *pattern;
-  pcre2_code *code;
+  pcre2_code *code;  /* compiled; for a rule read from the cache, NULL
+                        until bk-scan.c decodes code_bytes on first use */
+  const guint8 *code_bytes; /* the serialized pattern, in the mapped cache */
+  gsize code_len;
+  gsize code_once;
   BkField field;     /* autoreply and format match/require/delayed */
   char *header;      /* header name when field == BK_FIELD_HEADER */
   char *reason;      /* reason rules; the SMTP command of command rules;
@@ -109,8 +113,10 @@ struct _BkRuleset {
   GHashTable *header_slots; /* lower-case name -> slot + 1 */
   gsize header_name_max;   /* the longest of header_names */
   BkRule *rule_block;    /* when read from the cache: every rule, in one
-                            block; their strings point into blob */
+                            block; their strings point into blob, their
+                            serialized patterns into patterns */
   GBytes *blob;
+  GBytes *patterns;
   gboolean jit;                    /* JIT each pattern on its first match */
   struct _BkPrefilter *prefilter;  /* literals of every rule */
 };
@@ -157,6 +163,11 @@ typedef struct {
 
 G_GNUC_INTERNAL BkScanner *bk_scanner_new (const BkRuleset *rules);
 G_GNUC_INTERNAL void bk_scanner_free (BkScanner *scanner);
+G_GNUC_INTERNAL const pcre2_code *bk_rule_code (const BkRule *rule);
+G_GNUC_INTERNAL pcre2_code *bk_rule_compile (const char *pattern,
+                                             BkField field,
+                                             int *errcode,
+                                             PCRE2_SIZE *erroffset);
 G_GNUC_INTERNAL gboolean bk_scanner_match_line (BkScanner *scanner,
                                                 const BkRule *rule,
                                                 const char *line,

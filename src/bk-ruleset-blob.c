@@ -20,6 +20,7 @@
  * cache directory is private and the key names the rule files' stat data.
  */
 #include "bk-ruleset-blob.h"
+#include "bk-pattern-cache.h"
 
 #include <string.h>
 
@@ -219,18 +220,19 @@ valid_group (gint32 g)
  * @rules: an empty ruleset
  * @bytes: what bk_ruleset_blob_encode() wrote (a mapped cache file, say),
  *   4-byte aligned
- * @codes: the compiled patterns, in rule order; those taken are set to NULL
- * @ncodes: their number
+ * @patterns: the mapped pattern cache (bk_pattern_cache_map) for as many
+ *   rules; a rule's pattern is decoded from it when the rule first runs
  *
- * Fills @rules, which keeps a reference to @bytes: its rules' strings
- * point into them.
+ * Fills @rules, which keeps references to @bytes and @patterns: its
+ * rules' strings and serialized patterns point into them.
  *
- * Returns: whether @bytes were a ruleset for @ncodes patterns; if not,
- *   @rules is left empty
+ * Returns: whether @bytes were a ruleset for @patterns; if not, @rules is
+ *   left empty
  */
 gboolean
-bk_ruleset_blob_decode (BkRuleset *rules, GBytes *bytes, pcre2_code **codes, gint32 ncodes)
+bk_ruleset_blob_decode (BkRuleset *rules, GBytes *bytes, GBytes *patterns)
 {
+  guint32 npatterns = bk_pattern_cache_count (patterns);
   gsize len = 0;
   const char *data = g_bytes_get_data (bytes, &len);
   Header h;
@@ -238,10 +240,10 @@ bk_ruleset_blob_decode (BkRuleset *rules, GBytes *bytes, pcre2_code **codes, gin
     return FALSE;
   memcpy (&h, data, sizeof h);
   if (memcmp (h.magic, MAGIC, sizeof MAGIC - 1) != 0 || h.byte_order != BYTE_ORDER_MARK
-      || h.nrules == 0 || h.nrules > BK_MAX_RULES || (gint32) h.nrules != ncodes
+      || h.nrules == 0 || h.nrules > BK_MAX_RULES || h.nrules != npatterns
       || h.nwords > (len - sizeof h) / 4 || len - sizeof h - (gsize) h.nwords * 4 != h.ntext
       || h.ntext == 0 || data[len - 1] != '\0' || ((guintptr) data) % 4 != 0
-      || h.nformats > BK_MAX_RULES)
+      || h.nformats > BK_MAX_RULES || h.max_captures > 65535)
     return FALSE;
   Reader r = { (const guint32 *) (const void *) (data + sizeof h), h.nwords, 0,
                data + sizeof h + (gsize) h.nwords * 4, h.ntext, h.nrules, FALSE };
@@ -251,6 +253,8 @@ bk_ruleset_blob_decode (BkRuleset *rules, GBytes *bytes, pcre2_code **codes, gin
     {
       BkRule *rule = &block[i];
       rule->code = NULL;
+      rule->code_bytes = bk_pattern_cache_entry (patterns, i, &rule->code_len);
+      rule->code_once = 0;
       rule->jit_code = NULL;
       rule->jit_state = 0;
       rule->interpreted = 0;
@@ -314,19 +318,12 @@ bk_ruleset_blob_decode (BkRuleset *rules, GBytes *bytes, pcre2_code **codes, gin
   g_ptr_array_set_free_func (rules->all, NULL);
   g_ptr_array_set_size (rules->all, h.nrules);
   for (guint32 i = 0; i < h.nrules; i++)
-    {
-      block[i].code = codes[i];
-      codes[i] = NULL;
-      rules->all->pdata[i] = &block[i];
-    }
-  /* the match data is sized from the patterns themselves */
-  for (guint32 i = 0; i < h.nrules; i++)
-    {
-      uint32_t captures = 0;
-      pcre2_pattern_info (block[i].code, PCRE2_INFO_CAPTURECOUNT, &captures);
-      rules->max_captures = MAX (rules->max_captures, captures);
-    }
+    rules->all->pdata[i] = &block[i];
+  /* as the patterns counted them when the block was written; match data
+   * too small for a pattern only leaves its last groups unread */
+  rules->max_captures = h.max_captures;
   rules->rule_block = block;
   rules->blob = g_bytes_ref (bytes);
+  rules->patterns = g_bytes_ref (patterns);
   return TRUE;
 }

@@ -10,7 +10,6 @@ BkFormat *bk_format_new (const char *name, const char *file, guint line);
 GBytes *bk_ruleset_blob_encode (const BkRuleset *rules);
 gboolean bk_ruleset_blob_decode (BkRuleset *rules,
                                  GBytes *bytes,
-                                 pcre2_code **codes,
-                                 gint32 ncodes);
+                                 GBytes *patterns);
 
 G_END_DECLS

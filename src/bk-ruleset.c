@@ -20,6 +20,7 @@
 
 #include "bk-prefilter-cache.h"
 #include "bk-ruleset-blob.h"
+#include "bk-pattern-cache.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -180,17 +181,24 @@ parse_field (Loader *ld, const char *word, BkRule *rule, GError **error)
   return TRUE;
 }
 
+/* bk_rule_compile - @pattern compiled as a rule of @field is, or NULL */
+pcre2_code *
+bk_rule_compile (const char *pattern, BkField field, int *errcode, PCRE2_SIZE *erroffset)
+{
+  uint32_t opts = PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+  if (field == BK_FIELD_BODY)
+    opts |= PCRE2_MULTILINE;
+  return pcre2_compile ((PCRE2_SPTR) pattern, PCRE2_ZERO_TERMINATED, opts, errcode, erroffset, NULL);
+}
+
 static gboolean
 compile_rule (Loader *ld, BkRule *rule, const char *pattern, GError **error)
 {
-  int errcode;
-  PCRE2_SIZE erroffset;
-  uint32_t opts = PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+  int errcode = 0;
+  PCRE2_SIZE erroffset = 0;
 
   if (*pattern == '\0')
     return fail (ld, error, "rule '%s' has no pattern", rule->id);
-  if (rule->field == BK_FIELD_BODY)
-    opts |= PCRE2_MULTILINE;
   rule->pattern = g_strdup (pattern);
   if (ld->cached && ld->next_cached < ld->ncached)
     {
@@ -199,8 +207,7 @@ compile_rule (Loader *ld, BkRule *rule, const char *pattern, GError **error)
       ld->cached[ld->next_cached++] = NULL;
     }
   else
-    rule->code = pcre2_compile ((PCRE2_SPTR) pattern, PCRE2_ZERO_TERMINATED, opts,
-                                &errcode, &erroffset, NULL);
+    rule->code = bk_rule_compile (pattern, rule->field, &errcode, &erroffset);
   if (rule->code == NULL)
     {
       PCRE2_UCHAR buf[256];
@@ -814,46 +821,31 @@ map_file (const char *path)
   return bytes;
 }
 
-/* cache_read - the compiled patterns stored for @digest, or NULL. Read,
- * not mapped: pcre2_serialize_decode() takes no length and trusts the
- * sizes it finds, which must not lead it past a mapping's end. */
+/* cache_read - every compiled pattern the cache file @path holds, or NULL
+ * (a cold load whose rule files the cache still matches: each rule
+ * takes its pattern instead of compiling it) */
 static pcre2_code **
 cache_read (const char *path, gint32 *out_n)
 {
-  g_autofree char *bytes = NULL;
-  gsize len = 0;
-  if (!g_file_get_contents (path, &bytes, &len, NULL) || len < 16)
+  g_autoptr (GBytes) map = bk_pattern_cache_map (path, 0);
+  if (map == NULL)
     return NULL;
-  gint32 n = pcre2_serialize_get_number_of_codes ((const uint8_t *) bytes);
-  if (n <= 0 || n > BK_MAX_RULES)
-    return NULL;
+  guint32 n = bk_pattern_cache_count (map);
   pcre2_code **codes = g_new0 (pcre2_code *, n);
-  if (pcre2_serialize_decode (codes, n, (const uint8_t *) bytes, NULL) != n)
+  for (guint32 i = 0; i < n; i++)
     {
-      g_free (codes);
-      return NULL;
+      gsize len = 0;
+      const guint8 *bytes = bk_pattern_cache_entry (map, i, &len);
+      if ((codes[i] = bk_pattern_cache_decode (bytes, len)) == NULL)
+        {
+          for (guint32 j = 0; j < i; j++)
+            pcre2_code_free (codes[j]);
+          g_free (codes);
+          return NULL;
+        }
     }
-  *out_n = n;
+  *out_n = (gint32) n;
   return codes;
-}
-
-/* cache_write - store every compiled pattern of @rules; failures are
- * silent: the cache only saves time */
-static void
-cache_write (const BkRuleset *rules, const char *path)
-{
-  gint32 n = rules->all->len;
-  if (n == 0)
-    return;
-  g_autofree const pcre2_code **codes = g_new0 (const pcre2_code *, n);
-  for (gint32 i = 0; i < n; i++)
-    codes[i] = ((BkRule *) g_ptr_array_index (rules->all, i))->code;
-  uint8_t *bytes = NULL;
-  PCRE2_SIZE size = 0;
-  if (pcre2_serialize_encode (codes, n, &bytes, &size, NULL) != n)
-    return;
-  g_file_set_contents (path, (const char *) bytes, size, NULL);
-  pcre2_serialize_free (bytes);
 }
 
 /* CACHE_KEEP - cache files kept: a key names a directory's files as they
@@ -941,16 +933,8 @@ from_cache (BkRuleset *rules, const char *codes_path, const char *blob_path)
   g_autoptr (GBytes) blob = map_file (blob_path);
   if (blob == NULL)
     return FALSE;
-  gint32 ncodes = 0;
-  pcre2_code **codes = cache_read (codes_path, &ncodes);
-  if (codes == NULL)
-    return FALSE;
-  gboolean ok = bk_ruleset_blob_decode (rules, blob, codes, ncodes);
-  for (gint32 i = 0; i < ncodes; i++)
-    if (codes[i])
-      pcre2_code_free (codes[i]);
-  g_free (codes);
-  return ok;
+  g_autoptr (GBytes) patterns = bk_pattern_cache_map (codes_path, 0);
+  return patterns && bk_ruleset_blob_decode (rules, blob, patterns);
 }
 
 /* blob_write - keep @rules for the next start; failures are silent */
@@ -981,7 +965,7 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
       /* a cache key, not a signature: the cache directory is the user's
        * own; MD5 is GLib's quickest 128-bit digest */
       g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_MD5, stamp->data, stamp->len);
-      g_autofree char *name = g_strdup_printf ("rules-%s.pcre2", digest);
+      g_autofree char *name = g_strdup_printf ("rules-%s.patterns", digest);
       g_autofree char *prefilter_name = g_strdup_printf ("rules-%s.prefilter", digest);
       g_autofree char *blob_name = g_strdup_printf ("rules-%s.ruleset", digest);
       cache_path = g_build_filename (cache_dir, name, NULL);
@@ -1046,7 +1030,7 @@ load_files_full (const char *dir, char **files, BkRulesetFlags flags, const char
   if (cache_path)
     {
       if (!cache_fit)
-        cache_write (rules, cache_path);
+        bk_pattern_cache_write (rules->all, cache_path);
       blob_write (rules, blob_path);
       cache_prune (cache_dir);
     }
@@ -1172,6 +1156,7 @@ bk_ruleset_unref (BkRuleset *rules)
         }
       g_free (rules->rule_block);
       g_bytes_unref (rules->blob);
+      g_bytes_unref (rules->patterns);
     }
   g_ptr_array_unref (rules->all);
   g_ptr_array_unref (rules->header_names);

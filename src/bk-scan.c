@@ -13,6 +13,7 @@
  * the original, which is never written to, and then publishes the copy.
  */
 #include "bk-private.h"
+#include "bk-pattern-cache.h"
 
 #include <string.h>
 
@@ -63,6 +64,29 @@ bk_scanner_free (BkScanner *scanner)
   g_free (scanner);
 }
 
+/* bk_rule_code - @rule's compiled pattern; one read from the cache is
+ * decoded on first use, once (g_once_init), then kept; compiled from its
+ * text should the cached bytes not decode */
+const pcre2_code *
+bk_rule_code (const BkRule *rule)
+{
+  if (rule->code_bytes == NULL)
+    return rule->code;
+  BkRule *mut = (BkRule *) rule;
+  if (g_once_init_enter (&mut->code_once))
+    {
+      mut->code = bk_pattern_cache_decode (rule->code_bytes, rule->code_len);
+      if (mut->code == NULL)
+        {
+          int errcode = 0;
+          PCRE2_SIZE erroffset = 0;
+          mut->code = bk_rule_compile (rule->pattern, rule->field, &errcode, &erroffset);
+        }
+      g_once_init_leave (&mut->code_once, 1);
+    }
+  return rule->code;
+}
+
 /* bk_scanner_match - TRUE when @rule matches @text; groups stay readable
  * through bk_scanner_group until the next match */
 gboolean
@@ -75,13 +99,15 @@ bk_scanner_match (BkScanner *scanner, const BkRule *rule, const char *text, gsiz
   const pcre2_code *code = g_atomic_pointer_get (&mut->jit_code);
   if (code == NULL)
     {
-      code = rule->code;
+      code = bk_rule_code (rule);
+      if (code == NULL)
+        return FALSE;
       if (scanner->jit
           && __atomic_add_fetch (&mut->interpreted, len + 64, __ATOMIC_RELAXED) >= BK_JIT_AFTER_BYTES
           && g_atomic_int_compare_and_exchange (&mut->jit_state, 0, 1))
         {
           /* JIT failure is not an error: the interpreter goes on */
-          pcre2_code *copy = pcre2_code_copy (rule->code);
+          pcre2_code *copy = pcre2_code_copy (code);
           if (copy && pcre2_jit_compile (copy, PCRE2_JIT_COMPLETE) == 0)
             {
               g_atomic_pointer_set (&mut->jit_code, copy);

@@ -942,6 +942,46 @@ test_load_cache_ruleset (void)
   g_assert_cmpstr (hit->reason, ==, "userunknown");
   bk_scanner_free (sc);
 
+  /* patterns whose cached bytes do not decode are compiled from their
+   * text: every entry of the pattern cache damaged, the same decisions */
+  g_autofree char *pkept = cached_file (cache, ".patterns");
+  g_assert_nonnull (pkept);
+  g_autofree char *pbytes = NULL;
+  gsize plen = 0;
+  g_assert_true (g_file_get_contents (pkept, &pbytes, &plen, NULL));
+  {
+    g_autofree char *bad = g_memdup (pbytes, plen);
+    guint32 n = 0;
+    memcpy (&n, bad + 28, sizeof n);   /* header: magic[24], byte order, count */
+    g_assert_cmpuint (n, ==, cold->all->len);
+    for (guint32 i = 0; i < n; i++)
+      {
+        guint64 off = 0;
+        memcpy (&off, bad + 32 + (gsize) i * 16, sizeof off);
+        g_assert_cmpuint (off, <, plen);
+        bad[off] ^= 0x5a;   /* PCRE2's magic number of the serialized pattern */
+      }
+    g_file_set_contents (pkept, bad, plen, &err);
+    g_assert_no_error (err);
+    g_autoptr (BkRuleset) damaged = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NONE, cache, &err);
+    g_assert_no_error (err);
+    g_assert_nonnull (damaged->rule_block);
+    same_ruleset (cold, damaged);
+    BkScanner *dsc = bk_scanner_new (damaged);
+    const BkRule *dhit = NULL;
+    for (guint i = 0; i < damaged->reasons->len && dhit == NULL; i++)
+      if (bk_scanner_match (dsc, g_ptr_array_index (damaged->reasons, i), diag, strlen (diag)))
+        dhit = g_ptr_array_index (damaged->reasons, i);
+    g_assert_nonnull (dhit);
+    g_assert_cmpstr (dhit->id, ==, hit->id);
+    bk_scanner_free (dsc);
+    /* a pattern cache cut short is no cache: the rule files are read */
+    g_file_set_contents (pkept, pbytes, plen / 2, &err);
+    g_autoptr (BkRuleset) cut = bk_ruleset_load_dir_full (rdir, BK_RULESET_FLAGS_NONE, cache, &err);
+    g_assert_no_error (err);
+    same_ruleset (cold, cut);
+  }
+
   g_autofree char *bytes = NULL;
   gsize len = 0;
   g_assert_true (g_file_get_contents (kept, &bytes, &len, NULL));
@@ -999,7 +1039,7 @@ test_load_cache_prune (void)
   while ((name = g_dir_read_name (d)))
     {
       n += g_str_has_prefix (name, "rules-");
-      new_entry |= g_str_has_prefix (name, "rules-") && g_str_has_suffix (name, ".pcre2")
+      new_entry |= g_str_has_prefix (name, "rules-") && g_str_has_suffix (name, ".patterns")
                    && !g_str_has_prefix (name, "rules-old");
       oldest |= strcmp (name, "rules-old00.pcre2") == 0;
       newest_old |= strcmp (name, "rules-old39.pcre2") == 0;
