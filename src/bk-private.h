@@ -110,8 +110,6 @@ struct _BkRuleset {
   GPtrArray *header_names; /* char*, lower case: the headers rules read, by
                               slot; ":returned" stands for the returned
                               message's header block */
-  GHashTable *header_slots; /* lower-case name -> slot + 1 */
-  gsize header_name_max;   /* the longest of header_names */
   BkRule *rule_block;    /* when read from the cache: every rule, in one
                             block; their strings point into blob, their
                             serialized patterns into patterns */

@@ -695,17 +695,16 @@ check_formats (Loader *ld, GError **error)
 }
 
 /* header_slot - the slot of the header named @key (lower case), a new
- * one if no rule read it before */
+ * one if no rule read it before; @slots maps names to slot + 1 */
 static guint
-header_slot (BkRuleset *rules, const char *key)
+header_slot (BkRuleset *rules, GHashTable *slots, const char *key)
 {
-  gpointer slot = g_hash_table_lookup (rules->header_slots, key);
+  gpointer slot = g_hash_table_lookup (slots, key);
   if (slot == NULL)
     {
       g_ptr_array_add (rules->header_names, g_strdup (key));
       slot = GUINT_TO_POINTER (rules->header_names->len);
-      g_hash_table_insert (rules->header_slots, g_strdup (key), slot);
-      rules->header_name_max = MAX (rules->header_name_max, strlen (key));
+      g_hash_table_insert (slots, g_strdup (key), slot);
     }
   return GPOINTER_TO_UINT (slot) - 1;
 }
@@ -716,16 +715,17 @@ header_slot (BkRuleset *rules, const char *key)
 static void
 assign_header_slots (BkRuleset *rules)
 {
-  guint from = header_slot (rules, "from");
-  guint subject = header_slot (rules, "subject");
-  guint returned = header_slot (rules, ":returned");
+  g_autoptr (GHashTable) slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint from = header_slot (rules, slots, "from");
+  guint subject = header_slot (rules, slots, "subject");
+  guint returned = header_slot (rules, slots, ":returned");
   for (guint i = 0; i < rules->all->len; i++)
     {
       BkRule *rule = g_ptr_array_index (rules->all, i);
       if (rule->field == BK_FIELD_HEADER)
         {
           g_autofree char *key = g_ascii_strdown (rule->header, -1);
-          rule->slot = header_slot (rules, key);
+          rule->slot = header_slot (rules, slots, key);
         }
       else
         rule->slot = rule->field == BK_FIELD_SUBJECT ? subject : rule->field == BK_FIELD_RETURNED ? returned : from;
@@ -746,7 +746,6 @@ ruleset_new (const char *dir)
   rules->complaints = g_ptr_array_new ();
   rules->formats = g_ptr_array_new_with_free_func ((GDestroyNotify) format_free);
   rules->header_names = g_ptr_array_new_with_free_func (g_free);
-  rules->header_slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return rules;
 }
 
@@ -1160,7 +1159,6 @@ bk_ruleset_unref (BkRuleset *rules)
     }
   g_ptr_array_unref (rules->all);
   g_ptr_array_unref (rules->header_names);
-  g_hash_table_unref (rules->header_slots);
   g_free (rules);
 }
 
