@@ -180,9 +180,10 @@ skip_group (const char *p, gsize i)
   return i;
 }
 
-/* skip_class - index just past the class opening at p[i] == '[' */
-static gsize
-skip_class (const char *p, gsize i)
+/* bk_pattern_skip_class - index just past the class opening at
+ * p[i] == '[' (POSIX classes such as [:alpha:] inside it included) */
+gsize
+bk_pattern_skip_class (const char *p, gsize i)
 {
   i++;
   if (p[i] == '^')
@@ -437,7 +438,7 @@ bk_prefilter_literals (const char *pattern)
       if (c == '[')
         {
           keep_best (run, best);
-          i = skip_class (p, i);
+          i = bk_pattern_skip_class (p, i);
           gsize q;
           if (quantifier (p, i, &q))
             i += q;

@@ -132,6 +132,7 @@ G_GNUC_INTERNAL BkRuleset *bk_ruleset_load_files (const char *dir,
 typedef struct _BkPrefilter BkPrefilter;
 
 G_GNUC_INTERNAL GPtrArray *bk_prefilter_literals (const char *pattern);
+G_GNUC_INTERNAL gsize bk_pattern_skip_class (const char *p, gsize i);
 G_GNUC_INTERNAL BkPrefilter *bk_prefilter_new (GPtrArray *all);
 G_GNUC_INTERNAL void bk_prefilter_free (BkPrefilter *pf);
 G_GNUC_INTERNAL guint bk_prefilter_words (const BkPrefilter *pf);

@@ -224,15 +224,10 @@ line_start (const BkRule *rule)
           else if (*q == '[')
             {
               /* a class: "|" and brackets inside are literal */
-              q++;
-              if (*q == '^')
-                q++;
-              if (*q == ']')
-                q++;
-              while (*q && *q != ']')
-                q += (*q == '\\' && q[1]) ? 2 : 1;
+              q = p + bk_pattern_skip_class (p, q - p);
               if (*q == '\0')
                 break;
+              q--;   /* the loop steps past the class's last byte */
             }
           else if (*q == '(')
             depth++;
