@@ -64,6 +64,28 @@ bk_pattern_cache_write (GPtrArray *all, const char *path)
 }
 
 /**
+ * bk_cache_file_map: (skip)
+ * @path: a file of the rules cache
+ *
+ * Mapped rather than read: a warm start touches only the pages it uses,
+ * and copies none. The cache writes its files whole and renames them
+ * into place, so a mapped one never changes underneath.
+ *
+ * Returns: (transfer full) (nullable): its contents, or %NULL when it
+ *   cannot be opened or is empty
+ */
+GBytes *
+bk_cache_file_map (const char *path)
+{
+  GMappedFile *map = g_mapped_file_new (path, FALSE, NULL);
+  if (map == NULL)
+    return NULL;
+  GBytes *bytes = g_mapped_file_get_length (map) ? g_mapped_file_get_bytes (map) : NULL;
+  g_mapped_file_unref (map);
+  return bytes;
+}
+
+/**
  * bk_pattern_cache_map: (skip)
  * @path: a file bk_pattern_cache_write() wrote
  * @n: the number of patterns it must hold, or 0 for any
@@ -74,11 +96,7 @@ bk_pattern_cache_write (GPtrArray *all, const char *path)
 GBytes *
 bk_pattern_cache_map (const char *path, guint32 n)
 {
-  GMappedFile *map = g_mapped_file_new (path, FALSE, NULL);
-  if (map == NULL)
-    return NULL;
-  g_autoptr (GBytes) bytes = g_mapped_file_get_length (map) ? g_mapped_file_get_bytes (map) : NULL;
-  g_mapped_file_unref (map);
+  g_autoptr (GBytes) bytes = bk_cache_file_map (path);
   if (bytes == NULL)
     return NULL;
   gsize len = 0;

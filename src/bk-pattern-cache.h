@@ -6,6 +6,7 @@
 
 G_BEGIN_DECLS
 
+GBytes *bk_cache_file_map (const char *path);
 void bk_pattern_cache_write (GPtrArray *all, const char *path);
 GBytes *bk_pattern_cache_map (const char *path, guint32 n);
 guint32 bk_pattern_cache_count (GBytes *map);

@@ -805,21 +805,6 @@ rules_stamp (char **files, GError **error)
   return stamp;
 }
 
-/* map_file - the contents of cache file @path, mapped rather than read:
- * a warm start touches only the pages it uses, and copies none; NULL when
- * it cannot be opened (or is empty). The cache writes its files whole and
- * renames them into place, so a mapped one never changes underneath. */
-static GBytes *
-map_file (const char *path)
-{
-  GMappedFile *map = g_mapped_file_new (path, FALSE, NULL);
-  if (map == NULL)
-    return NULL;
-  GBytes *bytes = g_mapped_file_get_length (map) ? g_mapped_file_get_bytes (map) : NULL;
-  g_mapped_file_unref (map);
-  return bytes;
-}
-
 /* cache_read - every compiled pattern the cache file @path holds, or NULL
  * (a cold load whose rule files the cache still matches: each rule
  * takes its pattern instead of compiling it) */
@@ -906,7 +891,7 @@ attach_prefilter (BkRuleset *rules, const char *path, gboolean build)
 {
   if (path)
     {
-      g_autoptr (GBytes) bytes = map_file (path);
+      g_autoptr (GBytes) bytes = bk_cache_file_map (path);
       if (bytes)
         rules->prefilter = bk_prefilter_decode_bytes (bytes, rules->all);
     }
@@ -929,7 +914,7 @@ attach_prefilter (BkRuleset *rules, const char *path, gboolean build)
 static gboolean
 from_cache (BkRuleset *rules, const char *codes_path, const char *blob_path)
 {
-  g_autoptr (GBytes) blob = map_file (blob_path);
+  g_autoptr (GBytes) blob = bk_cache_file_map (blob_path);
   if (blob == NULL)
     return FALSE;
   g_autoptr (GBytes) patterns = bk_pattern_cache_map (codes_path, 0);
