@@ -120,30 +120,26 @@ ascii_superset (const char *charset)
   return FALSE;
 }
 
-/* plain_text - the text of @part when converting it to UTF-8 changes no
- * byte: ASCII in a charset that writes ASCII as ASCII, or valid UTF-8
- * labelled UTF-8. Most bounces are that; they then skip the iconv
- * conversion (a UTF-8 to UTF-8 round trip) g_mime_text_part_get_text()
- * makes. NULL when a real conversion is needed. */
+/* plain_text - the text of a part in @charset, its decoded @bytes (taken
+ * when they are the text), when converting it to UTF-8 changes no byte:
+ * ASCII in a charset that writes ASCII as ASCII, or valid UTF-8 labelled
+ * UTF-8. Most bounces are that; they then skip the iconv conversion (a
+ * UTF-8 to UTF-8 round trip) g_mime_text_part_get_text() makes. NULL when
+ * a real conversion is needed. */
 static char *
-plain_text (GMimePart *part)
+plain_text (const char *charset, GByteArray **bytes)
 {
-  GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
-  const char *charset = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
-  if (charset == NULL || !ascii_superset (charset))
+  if (!ascii_superset (charset))
     return NULL;
-  g_autoptr (GByteArray) bytes = part_bytes (part, G_MAXSIZE);
-  if (bytes == NULL)
-    return NULL;
-  gsize len = bytes->len - 1;   /* the NUL part_bytes added */
-  const guint8 *b = bytes->data;
+  gsize len = (*bytes)->len - 1;   /* the NUL part_bytes added */
+  const guint8 *b = (*bytes)->data;
   gboolean ascii = TRUE;
   for (gsize i = 0; i < len && ascii; i++)
     ascii = b[i] < 0x80;
   gboolean utf8 = g_ascii_strncasecmp (charset, "utf-8", 5) == 0 || g_ascii_strncasecmp (charset, "utf8", 4) == 0;
   if (!ascii && !(utf8 && g_utf8_validate_len ((const char *) b, len, NULL)))
     return NULL;
-  return (char *) g_byte_array_free (g_steal_pointer (&bytes), FALSE);
+  return (char *) g_byte_array_free (g_steal_pointer (bytes), FALSE);
 }
 
 /* iconv_to_utf8 - this thread's converter from @charset (an iconv name)
@@ -178,22 +174,14 @@ iconv_to_utf8 (const char *charset)
   return (GIConv) cd;
 }
 
-/* converted_text - the text of @part converted to UTF-8 with this
- * thread's converter for its charset; NULL when it has none, or the bytes
- * do not convert cleanly: g_mime_text_part_get_text() then decides what
- * to make of them, as it always did */
+/* converted_text - a part's decoded @bytes converted to UTF-8 with this
+ * thread's converter @cd for its charset; NULL when there is none, or the
+ * bytes do not convert cleanly: g_mime_text_part_get_text() then decides
+ * what to make of them, as it always did */
 static char *
-converted_text (GMimePart *part)
+converted_text (GIConv cd, const GByteArray *bytes)
 {
-  GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
-  const char *charset = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
-  if (charset == NULL)
-    return NULL;
-  GIConv cd = iconv_to_utf8 (g_mime_charset_iconv_name (charset));
   if (cd == (GIConv) -1)
-    return NULL;
-  g_autoptr (GByteArray) bytes = part_bytes (part, G_MAXSIZE);
-  if (bytes == NULL)
     return NULL;
   char *out = g_convert_with_iconv ((const char *) bytes->data, bytes->len - 1, cd, NULL, NULL, NULL);
   g_iconv (cd, NULL, NULL, NULL, NULL);   /* back to the initial state */
@@ -209,10 +197,23 @@ part_text (GMimePart *part, gsize max)
 {
   if (GMIME_IS_TEXT_PART (part))
     {
-      char *text = plain_text (part);
+      GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
+      const char *charset = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
+      /* the bytes are read once, for the plain and the converted way,
+       * when either can take them */
+      GIConv cd = (GIConv) -1;
+      g_autoptr (GByteArray) bytes = NULL;
+      if (charset && (ascii_superset (charset)
+                      || (cd = iconv_to_utf8 (g_mime_charset_iconv_name (charset))) != (GIConv) -1))
+        bytes = part_bytes (part, G_MAXSIZE);
+      char *text = bytes ? plain_text (charset, &bytes) : NULL;
       gboolean valid = text != NULL;   /* plain_text checked it */
-      if (text == NULL)
-        text = converted_text (part);
+      if (text == NULL && bytes)
+        {
+          if (cd == (GIConv) -1)
+            cd = iconv_to_utf8 (g_mime_charset_iconv_name (charset));
+          text = converted_text (cd, bytes);
+        }
       if (text == NULL)
         text = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
       if (text && strlen (text) > max)
