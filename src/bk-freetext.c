@@ -140,27 +140,6 @@ any_line_match (BkScanner *scanner, GPtrArray *rules, const char *line, gsize le
   return FALSE;
 }
 
-/* bk_format_score - the sum of the weights of @fmt's signs that match,
- * each sign NAME counted once (its first matching line); @seen receives
- * the matching signs */
-int
-bk_format_score (BkScanner *scanner, const BkFormat *fmt, const BkTextInput *in, GPtrArray *seen)
-{
-  int score = 0;
-  for (guint i = 0; i < fmt->signs->len; i++)
-    {
-      const BkRule *sign = g_ptr_array_index (fmt->signs, i);
-      gboolean counted = FALSE;
-      for (guint j = 0; j < seen->len && !counted; j++)
-        counted = strcmp (((const BkRule *) g_ptr_array_index (seen, j))->reason, sign->reason) == 0;
-      if (counted || !bk_field_match (scanner, sign, in))
-        continue;
-      score += sign->weight;
-      g_ptr_array_add (seen, (gpointer) sign);
-    }
-  return score;
-}
-
 /* bk_format_needs_met - every `need` of @fmt is among the matched @seen */
 gboolean
 bk_format_needs_met (const BkFormat *fmt, GPtrArray *seen)
@@ -192,6 +171,42 @@ sign_matches (Signs *s, guint i)
   return s->state[i];
 }
 
+/* signs_score - the sum of the weights of the signs that match, each sign
+ * NAME counted once (its first matching line); @seen, if not NULL,
+ * receives the counted signs */
+static int
+signs_score (Signs *s, GPtrArray *seen)
+{
+  const GPtrArray *signs = s->fmt->signs;
+  int score = 0;
+  for (guint i = 0; i < signs->len; i++)
+    {
+      const BkRule *sign = g_ptr_array_index (signs, i);
+      gboolean counted = FALSE;
+      for (guint j = 0; j < i && !counted; j++)
+        counted = s->state[j] == 1
+                  && strcmp (((const BkRule *) g_ptr_array_index (signs, j))->reason, sign->reason) == 0;
+      if (counted || !sign_matches (s, i))
+        continue;
+      score += sign->weight;
+      if (seen)
+        g_ptr_array_add (seen, (gpointer) sign);
+    }
+  return score;
+}
+
+/* bk_format_score - the sum of the weights of @fmt's signs that match,
+ * each sign NAME counted once (its first matching line); @seen receives
+ * the matching signs */
+int
+bk_format_score (BkScanner *scanner, const BkFormat *fmt, const BkTextInput *in, GPtrArray *seen)
+{
+  g_autofree gint8 *state = g_new (gint8, fmt->signs->len);
+  memset (state, -1, fmt->signs->len);
+  Signs s = { scanner, fmt, in, state };
+  return signs_score (&s, seen);
+}
+
 /* signs_detect - what bk_format_score() and bk_format_needs_met() decide,
  * with the needed signs tried first: a format whose needed sign is absent
  * is not there, whatever its other signs say, and those are not tried */
@@ -211,19 +226,7 @@ signs_detect (BkScanner *scanner, const BkFormat *fmt, const BkTextInput *in)
       if (!met)
         return FALSE;
     }
-  /* the score: each sign name counts once, its first matching line */
-  int score = 0;
-  for (guint i = 0; i < fmt->signs->len; i++)
-    {
-      const BkRule *sign = g_ptr_array_index (fmt->signs, i);
-      gboolean counted = FALSE;
-      for (guint j = 0; j < i && !counted; j++)
-        counted = state[j] == 1
-                  && strcmp (((const BkRule *) g_ptr_array_index (fmt->signs, j))->reason, sign->reason) == 0;
-      if (!counted && sign_matches (&s, i))
-        score += sign->weight;
-    }
-  return score >= MAX (fmt->threshold, 1);
+  return signs_score (&s, NULL) >= MAX (fmt->threshold, 1);
 }
 
 /* format_detected - any `match` line (none needed when the format has
