@@ -223,19 +223,23 @@ weak_diagnostic (const BkRecipient *r)
 
 /* refine_from_text - a DSN recipient whose diagnostic is missing or only
  * generic takes the free text's words for it */
-static void
+/* Returns TRUE when the words added are the report's preamble, not the
+ * recipient's own block: then the recipient's own reply is what the
+ * diagnostic was before. */
+static gboolean
 refine_from_text (BkRecipient *r, BkTextResult *text)
 {
   if (text == NULL)
-    return;
+    return FALSE;
   BkTextRecipient *tr = bk_text_result_find (text, r->recipient);
   if (tr == NULL && r->original_recipient)
     tr = bk_text_result_find (text, r->original_recipient);
   const char *words = tr && tr->diag->len ? tr->diag->str : NULL;
+  gboolean preamble = FALSE;
   if (words == NULL && text->recipients->len <= 1 && text->preamble && text->format)
-    words = text->preamble;
+    words = text->preamble, preamble = TRUE;
   if (words == NULL)
-    return;
+    return FALSE;
   gboolean generic = r->status == NULL || g_str_has_suffix (r->status, ".0.0");
   if (weak_diagnostic (r) || generic)
     {
@@ -255,7 +259,7 @@ refine_from_text (BkRecipient *r, BkTextResult *text)
                   g_free (r->diagnostic);
                   r->diagnostic = g_steal_pointer (&one);
                 }
-              return;
+              return FALSE;
             }
           g_autofree char *joined = g_strconcat (r->diagnostic, " ", words, NULL);
           g_free (r->diagnostic);
@@ -263,7 +267,9 @@ refine_from_text (BkRecipient *r, BkTextResult *text)
         }
       bk_evidence (r->evidence, "diagnostic refined from the %s text",
                    text->format ? text->format->name : "report");
+      return preamble;
     }
+  return FALSE;
 }
 
 /* codes - fill reply code and status from the diagnostic; a generic DSN
@@ -306,7 +312,7 @@ add_text_recipient (BkReport *report, const char *address, const char *diag, gbo
 }
 
 static void
-from_dsn (BkReport *report, BkDsn *dsn, BkTextResult *text)
+from_dsn (BkReport *report, BkDsn *dsn, BkTextResult *text, GHashTable *own)
 {
   if (dsn->reporting_mta)
     {
@@ -329,7 +335,8 @@ from_dsn (BkReport *report, BkDsn *dsn, BkTextResult *text)
       if (r->action == NULL)
         r->action = g_strdup (r->status && r->status[0] == '4' ? "delayed"
                               : r->status && r->status[0] == '2' ? "delivered" : "failed");
-      refine_from_text (r, text);
+      if (refine_from_text (r, text))
+        g_hash_table_insert (own, r, g_strdup (d->diagnostic));
     }
 }
 
@@ -767,7 +774,7 @@ handle_dsn (BkAnalysis *a)
   if (dsn->recipients->len)
     {
       a->report->kind = BK_REPORT_KIND_DSN;
-      from_dsn (a->report, dsn, text);
+      from_dsn (a->report, dsn, text, a->own);
       a->extensions = g_ptr_array_new_with_free_func (g_free);
       for (guint i = 0; i < dsn->recipients->len; i++)
         g_ptr_array_add (a->extensions,
@@ -914,14 +921,12 @@ finish (BkAnalysis *a)
           r->diagnostic = joined;
         }
       codes (a->scanner, a->rules, r);
-      /* the text of a one-recipient bounce is all about that recipient */
-      /* a layout is known when a format read its recipients; one that
-       * only recognised the message knows its sender, not this layout */
-      const BkFormat *known = a->text->format;
+      gpointer own = NULL;
+      gboolean own_set = a->own && g_hash_table_lookup_extended (a->own, r, NULL, &own);
+      g_autofree char *own_joined = own ? bk_text_join_reply_lines (own) : NULL;
       BkClassifyContext ctx = {
-        .text = report->recipients->len == 1 ? a->parts->text->str : NULL,
-        .text_bits = a->in.body_bits,
-        .unknown_layout = known == NULL || strcmp (known->name, "generic") == 0,
+        .own_set = own_set,
+        .own = own_joined,
         .extensions = a->extensions && i < a->extensions->len ? g_ptr_array_index (a->extensions, i) : NULL,
       };
       bk_classify (a->scanner, a->rules, a->text->format, r, &ctx);
@@ -942,6 +947,7 @@ analyze_with (BkScanner *scanner, const BkRuleset *rules, GMimeMessage *message,
     .in = { .message = message, .text = parts->text->str, .text_len = parts->text->len,
             .headers = headers, .prefilter = rules->prefilter, .parts = parts },
     .report = bk_report_new (), .depth = depth,
+    .own = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free),
   };
   if (rules->prefilter && scanner->body_bits)
     {
@@ -964,6 +970,7 @@ analyze_with (BkScanner *scanner, const BkRuleset *rules, GMimeMessage *message,
   if (a.text)
     bk_text_result_free (a.text);
   g_clear_pointer (&a.extensions, g_ptr_array_unref);
+  g_clear_pointer (&a.own, g_hash_table_unref);
   g_clear_object (&a.orig);
   return a.report;
 }

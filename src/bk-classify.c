@@ -2,16 +2,27 @@
 /*
  * bk-classify - reason and class of one recipient.
  *
- * Evidence, strongest first: (1) the Action says it is no failure;
- * (2) a `reason` rule matches the diagnostic (the decoding format's own
- * rules first); (3) a delay whose text says nothing and whose status is
- * temporary or absent is `expired`; (4) the
- * RFC 3463 status (exact code, then class.subject) in the table below;
- * (5) the reply code. The class then comes from the
- * reason (DESIGN's table) with two corrections: a delay is never hard, and
- * a 4xx status or reply is never hard unless a text rule named the
- * address dead. rcpt->rule names what decided, so `explain` can show it.
- * Tables, not if-chains: add a row, not a branch.
+ * Every piece of evidence about a recipient is weighed, not taken
+ * first-come: each carries its source and a strength, and the strongest
+ * decides (doc/design.md, "Evidence and precedence"). From strongest:
+ *   the decoding format's reading of the recipient's own words;
+ *   a `reason` rule matching the recipient's own reply (its
+ *     Diagnostic-Code, or its block of the text);
+ *   the reporting MTA's own classification in its DSN X- fields;
+ *   a status with a specific detail (X.1.1, X.2.2, ...);
+ *   a `reason` rule matching other text of the bounce (its preamble);
+ *   a delay whose status is temporary or absent: expired;
+ *   the Diagnostic-Code type x-unix (a local program failed);
+ *   a status's subject only (X.1.0, X.7.0, an unlisted detail);
+ *   a reply code with the SMTP command it answered (a 5xx at RCPT names
+ *     the address);
+ *   a bare reply code;
+ *   nothing at all: onhold.
+ * The class then comes from the reason (DESIGN's table) with two
+ * corrections: a delay is never hard, and a 4xx status or reply is never
+ * hard unless the recipient's own words named the address dead.
+ * rcpt->rule names what decided, and explain lists every piece of evidence
+ * considered. Tables, not if-chains: add a row, not a branch.
  */
 #include "bk-private.h"
 
@@ -119,7 +130,7 @@ static const StatusRow status_table[] = {
 
 /* Reply codes (RFC 5321, RFC 7504) that say enough on their own. */
 static const struct { const char *reply; const char *reason; } reply_table[] = {
-  { "421", "blocked" },      /* service not available, closing: mostly throttling */
+  { "421", "systemerror" },  /* service not available, closing the channel */
   { "452", "mailboxfull" },
   { "521", "notaccept" },
   { "552", "mailboxfull" },
@@ -235,6 +246,24 @@ is_generic_status (const char *status)
   return status && (g_str_has_suffix (status, ".0.0"));
 }
 
+/* status_is_specific - does @status name a cause (X.1.1, X.2.2), not only
+ * its subject (X.1.0, X.7.0 "other ...", or a detail the table does not
+ * list)? */
+static gboolean
+status_is_specific (const char *status)
+{
+  const char *last_dot = strrchr (status, '.');
+  if (last_dot == NULL || strcmp (last_dot, ".0") == 0)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (status_table); i++)
+    {
+      const char *code = status_table[i].code;
+      if (strlen (code) > 3 && (code[0] == 'X' ? strcmp (code + 1, status + 1) == 0 : strcmp (code, status) == 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* smtp_command - the SMTP command the diagnostic says the failure
  * answered ("rcpt", "data", ...), by the `command` rules, or NULL */
 static const char *
@@ -252,25 +281,25 @@ smtp_command (BkScanner *scanner, const BkRuleset *rules, const char *diag, cons
   return NULL;
 }
 
-/* Text that names a dead mailbox is not proof of one when the status says
- * something else and the refusal did not answer RCPT: a filter that
- * rejects after DATA, or a "mailbox disabled" system, words it the same
- * way. That holds for a userunknown text
- * - refused after DATA: a server that knows its mailboxes refuses an
- *   unknown one at RCPT, so a refusal of the content is a filter's, unless
- *   the status itself says X.1.1;
- * - with status X.2.0 (other mailbox status) or X.3.0 (other mail system
- *   status), at any command but RCPT. */
-static gboolean
-unknown_user_is_filter (const char *status, const char *command)
+/* A permanent reply at a given SMTP command, when nothing else was said:
+ * a 5xx to RCPT refuses the address itself, to MAIL the sender, at the
+ * greeting or HELO the sending host. (552 and 553 are in reply_table.) */
+static const struct { const char *command; const char *reply; const char *reason; } stage_table[] = {
+  { "rcpt", "551", "hasmoved" },      /* user not local; please try <forward-path> */
+  { "rcpt", "5", "userunknown" },
+  { "mail", "5", "rejected" },
+  { "connect", "5", "blocked" },
+  { "helo", "5", "blocked" },
+};
+
+static const char *
+stage_reason (const char *command, const char *reply)
 {
-  if (g_strcmp0 (command, "rcpt") == 0)
-    return FALSE;
-  if (g_strcmp0 (command, "data") == 0)
-    return status == NULL || strcmp (status + 1, ".1.1") != 0;
-  if (status == NULL)
-    return FALSE;
-  return strcmp (status + 1, ".2.0") == 0 || strcmp (status + 1, ".3.0") == 0;
+  for (guint i = 0; command && reply && i < G_N_ELEMENTS (stage_table); i++)
+    if (strcmp (stage_table[i].command, command) == 0
+        && strncmp (stage_table[i].reply, reply, strlen (stage_table[i].reply)) == 0)
+      return stage_table[i].reason;
+  return NULL;
 }
 
 /* first_reason - the first reason rule that matches @text: the decoding
@@ -278,7 +307,7 @@ unknown_user_is_filter (const char *status, const char *command)
  * prefilter, or NULL to try every rule */
 static const BkRule *
 first_reason (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format, const char *text,
-              const guint64 *bits)
+              const guint64 *bits, gboolean *from_format)
 {
   gsize len = strlen (text);
   guint nformat = format ? format->reasons->len : 0;
@@ -287,9 +316,67 @@ first_reason (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format
       const BkRule *rule = i < nformat ? g_ptr_array_index (format->reasons, i)
                                        : g_ptr_array_index (rules->reasons, i - nformat);
       if (bk_may_match (rule, bits) && bk_scanner_match (scanner, rule, text, len))
-        return rule;
+        {
+          if (from_format)
+            *from_format = i < nformat;
+          return rule;
+        }
     }
   return NULL;
+}
+
+/* The sources of evidence, weakest first (see the top of this file). */
+typedef enum {
+  EV_NONE,
+  EV_REPLY,
+  EV_REPLY_STAGE,
+  EV_STATUS_SUBJECT,
+  EV_MAILER,
+  EV_DELAY,
+  EV_OTHER_TEXT,
+  EV_STATUS,
+  EV_DSN_FIELD,
+  EV_TEXT,
+  EV_FORMAT_TEXT,
+} Strength;
+
+static const char *const strength_names[] = {
+  "nothing", "a bare reply code", "a reply code at its SMTP command", "a status's subject",
+  "the x-unix diagnostic type", "a delay with nothing said", "other text of the bounce",
+  "a specific status", "the reporting MTA's own classification", "the recipient's own words",
+  "the format's reading of the recipient's words",
+};
+
+typedef struct {
+  BkRecipient *rcpt;
+  Strength strength;
+  const char *reason;
+  char *rule;
+} Verdict;
+
+/* consider - weigh one piece of evidence; @rule is taken */
+static void
+consider (Verdict *v, Strength strength, const char *reason, char *rule)
+{
+  bk_evidence (v->rcpt->evidence, "evidence: %s says %s (%s)%s", strength_names[strength], reason, rule,
+               strength > v->strength ? "" : ", outweighed");
+  if (strength > v->strength)
+    {
+      g_free (v->rule);
+      v->strength = strength;
+      v->reason = reason;
+      v->rule = rule;
+    }
+  else
+    g_free (rule);
+}
+
+/* settled - nothing of @strength or weaker can change the verdict (explain
+ * still lists it) */
+static gboolean
+settled (const Verdict *v, Strength strength)
+{
+  return v->strength >= strength && !bk_evidence_enabled ();
 }
 
 static void
@@ -301,52 +388,71 @@ decide (BkRecipient *rcpt, const char *reason, char *rule)
   rcpt->rule = rule;
 }
 
-/* filter_or_mailbox - settle user-unknown wording against a filter's:
- * an X.1.1 status makes a format's filter guess userunknown; the refused
- * command (from the diagnostic, else from the text of a one-recipient
- * bounce) and the layout make the shared wording of 50-reasons.rules
- * filtered (see unknown_user_is_filter and README "User unknown, or a
- * filter?"). A provider's or a format's own words for a dead account know
- * at which command that system refuses one, and are left alone. */
-static void
-filter_or_mailbox (BkScanner *scanner, const BkRuleset *rules, BkRecipient *rcpt, const BkRule *decided_by,
-                   const guint64 *bits, const BkClassifyContext *ctx)
+static const guint64 *
+prefilter (BkScanner *scanner, const BkRuleset *rules, const char *text)
 {
-  /* an explicit bad-mailbox status outranks a filter guess made from
-   * unknown-user wording */
-  if (g_strcmp0 (rcpt->reason, "filtered") == 0 && rcpt->status && strcmp (rcpt->status + 1, ".1.1") == 0)
-    decide (rcpt, "userunknown", g_strdup_printf ("status:%s", rcpt->status));
-  gboolean unknown_user = g_strcmp0 (rcpt->reason, "userunknown") == 0;
-  /* the command decides only for user-unknown wording; explain tells it
-   * for every recipient */
-  const char *command = unknown_user || bk_evidence_enabled ()
-                        ? smtp_command (scanner, rules, rcpt->diagnostic, bits) : NULL;
-  if (command)
-    bk_evidence (rcpt->evidence, "the failure answered SMTP %s", command);
-  /* the whole text is read only where the command decides */
-  if (!command && unknown_user && ctx && ctx->text
-      && (command = smtp_command (scanner, rules, ctx->text, ctx->text_bits)))
-    bk_evidence (rcpt->evidence, "the bounce says the failure answered SMTP %s", command);
-  if (!unknown_user || (decided_by && !g_str_has_prefix (decided_by->file, "50-")))
-    return;
-  if (ctx && ctx->unknown_layout && (rcpt->status == NULL || is_generic_status (rcpt->status))
-      && command == NULL && strstr (rcpt->diagnostic, "<<<") == NULL)
+  if (!rules->prefilter || !scanner->diag_bits)
+    return NULL;
+  bk_prefilter_scan (rules->prefilter, text, strlen (text), scanner->diag_bits);
+  return scanner->diag_bits;
+}
+
+/* weigh - every piece of evidence about a failed or delayed recipient */
+static void
+weigh (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format, BkRecipient *rcpt,
+       const BkClassifyContext *ctx, Verdict *v)
+{
+  const char *action = rcpt->action;
+  const char *diag = rcpt->diagnostic;
+  /* the recipient's own reply: its Diagnostic-Code when the text around
+   * it was added, else its whole diagnostic */
+  const char *own = ctx && ctx->own_set ? ctx->own : diag;
+  const BkRule *rule;
+  gboolean from_format = FALSE;
+  const char *r;
+
+  if (own && *own)
     {
-      bk_evidence (rcpt->evidence, "user-unknown wording in a layout no format knows, without a specific "
-                   "status or the refused command: filtered");
-      decide (rcpt, "filtered", g_strdup_printf ("%s+layout:unknown", rcpt->rule));
+      const guint64 *bits = prefilter (scanner, rules, own);
+      if ((rule = first_reason (scanner, rules, format, own, bits, &from_format)))
+        consider (v, from_format ? EV_FORMAT_TEXT : EV_TEXT, rule->reason,
+                  g_strdup_printf ("reason:%s", rule->id));
     }
-  else if (unknown_user_is_filter (rcpt->status, command) && g_strcmp0 (command, "data") == 0)
+  if (!settled (v, EV_DSN_FIELD) && ctx && ctx->extensions
+      && (rule = first_reason (scanner, rules, NULL, ctx->extensions, NULL, NULL)))
+    consider (v, EV_DSN_FIELD, rule->reason, g_strdup_printf ("reason:%s+dsn-field", rule->id));
+  gboolean specific = rcpt->status && !is_generic_status (rcpt->status) && status_is_specific (rcpt->status);
+  if (!settled (v, EV_STATUS) && specific && (r = bk_status_reason (rcpt->status)))
+    consider (v, EV_STATUS, r, g_strdup_printf ("status:%s", rcpt->status));
+  if (!settled (v, EV_OTHER_TEXT) && diag && own != diag && g_strcmp0 (own, diag) != 0)
     {
-      bk_evidence (rcpt->evidence, "user-unknown wording refused after DATA%s%s: filtered",
-                   rcpt->status ? " with status " : "", rcpt->status ? rcpt->status : "");
-      decide (rcpt, "filtered", g_strdup_printf ("%s+command:data", rcpt->rule));
+      const guint64 *bits = prefilter (scanner, rules, diag);
+      if ((rule = first_reason (scanner, rules, format, diag, bits, NULL)))
+        consider (v, EV_OTHER_TEXT, rule->reason, g_strdup_printf ("reason:%s+text", rule->id));
     }
-  else if (unknown_user_is_filter (rcpt->status, command))
+  /* a delay warning whose words say nothing: the message is still queued
+   * and will expire if the trouble lasts */
+  if (!settled (v, EV_DELAY) && g_strcmp0 (action, "delayed") == 0
+      && (rcpt->status == NULL || rcpt->status[0] == '4' || is_generic_status (rcpt->status)))
+    consider (v, EV_DELAY, "expired", g_strdup ("action:delayed"));
+  /* a local delivery program failed (RFC 3464 x-unix diagnostics) */
+  if (!settled (v, EV_MAILER) && g_strcmp0 (rcpt->diagnostic_type, "x-unix") == 0)
+    consider (v, EV_MAILER, "mailererror", g_strdup ("diagnostic-type:x-unix"));
+  if (!settled (v, EV_STATUS_SUBJECT) && rcpt->status && !specific && !is_generic_status (rcpt->status)
+      && (r = bk_status_reason (rcpt->status)))
+    consider (v, EV_STATUS_SUBJECT, r, g_strdup_printf ("status:%s", rcpt->status));
+  if (!settled (v, EV_REPLY_STAGE) && rcpt->reply_code && diag)
     {
-      bk_evidence (rcpt->evidence, "user-unknown wording with status %s, not at RCPT: filtered", rcpt->status);
-      decide (rcpt, "filtered", g_strdup_printf ("%s+status:%s", rcpt->rule, rcpt->status));
+      const char *command = smtp_command (scanner, rules, diag, prefilter (scanner, rules, diag));
+      if (command)
+        {
+          bk_evidence (rcpt->evidence, "the failure answered SMTP %s", command);
+          if ((r = stage_reason (command, rcpt->reply_code)))
+            consider (v, EV_REPLY_STAGE, r, g_strdup_printf ("reply:%s+command:%s", rcpt->reply_code, command));
+        }
     }
+  if (!settled (v, EV_REPLY) && (r = reply_reason (rcpt->reply_code)))
+    consider (v, EV_REPLY, r, g_strdup_printf ("reply:%s", rcpt->reply_code));
 }
 
 /**
@@ -360,7 +466,7 @@ void
 bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format, BkRecipient *rcpt,
              const BkClassifyContext *ctx)
 {
-  gboolean from_text = FALSE;
+  gboolean from_words = FALSE;
   const char *action = rcpt->action;
 
   if (rcpt->reason && g_strcmp0 (rcpt->reason, "feedback") != 0 && g_strcmp0 (rcpt->reason, "vacation") != 0)
@@ -373,56 +479,18 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
     decide (rcpt, "delivered", g_strdup_printf ("action:%s", action));
   else
     {
-      if (rcpt->diagnostic)
+      Verdict v = { .rcpt = rcpt };
+      weigh (scanner, rules, format, rcpt, ctx, &v);
+      if (v.strength == EV_NONE)
+        decide (rcpt, rcpt->diagnostic ? "onhold" : "undefined", g_strdup ("default"));
+      else
         {
-          gsize len = strlen (rcpt->diagnostic);
-          /* one pass over the diagnostic tells which rules may match */
-          const guint64 *bits = NULL;
-          if (rules->prefilter && scanner->diag_bits)
-            {
-              bk_prefilter_scan (rules->prefilter, rcpt->diagnostic, len, scanner->diag_bits);
-              bits = scanner->diag_bits;
-            }
-          /* the decoding format's own reason rules come first */
-          const BkRule *decided_by = first_reason (scanner, rules, format, rcpt->diagnostic, bits);
-          if (decided_by)
-            {
-              decide (rcpt, decided_by->reason, g_strdup_printf ("reason:%s", decided_by->id));
-              from_text = TRUE;
-            }
-          filter_or_mailbox (scanner, rules, rcpt, decided_by, bits, ctx);
+          bk_evidence (rcpt->evidence, "%s decides: %s", strength_names[v.strength], v.reason);
+          decide (rcpt, v.reason, v.rule);
         }
-      /* the reporting MTA's own classification in its X- fields
-       * (X-PowerMTA-BounceCategory: bad-mailbox), when the words decide
-       * nothing */
-      if (rcpt->reason == NULL && ctx && ctx->extensions)
-        {
-          const BkRule *rule = first_reason (scanner, rules, NULL, ctx->extensions, NULL);
-          if (rule)
-            {
-              bk_evidence (rcpt->evidence, "the DSN's own fields say %s", rule->reason);
-              decide (rcpt, rule->reason, g_strdup_printf ("reason:%s+dsn-field", rule->id));
-              from_text = TRUE;
-            }
-        }
-      const char *r;
-      /* a local delivery program failed (RFC 3464 x-unix diagnostics) */
-      if (rcpt->reason == NULL && g_strcmp0 (rcpt->diagnostic_type, "x-unix") == 0)
-        decide (rcpt, "mailererror", g_strdup ("diagnostic-type:x-unix"));
-      /* a delay warning whose text says nothing: the message is still
-       * queued and will expire if the trouble lasts (the reference's
-       * reading of Action: delayed) */
-      if (rcpt->reason == NULL && g_strcmp0 (action, "delayed") == 0
-          && (rcpt->status == NULL || rcpt->status[0] == '4' || is_generic_status (rcpt->status)))
-        decide (rcpt, "expired", g_strdup ("action:delayed"));
-      if (rcpt->reason == NULL && rcpt->status && !is_generic_status (rcpt->status)
-          && (r = bk_status_reason (rcpt->status)))
-        decide (rcpt, r, g_strdup_printf ("status:%s", rcpt->status));
-      if (rcpt->reason == NULL && (r = reply_reason (rcpt->reply_code)))
-        decide (rcpt, r, g_strdup_printf ("reply:%s", rcpt->reply_code));
-      if (rcpt->reason == NULL)
-        decide (rcpt, rcpt->diagnostic ? "onhold" : "undefined",
-                g_strdup ("default"));
+      /* words that name the address dead make even a temporary reply
+       * hard; a code alone does not */
+      from_words = v.strength == EV_OTHER_TEXT || v.strength >= EV_DSN_FIELD;
     }
 
   BkBounceClass klass = bk_reason_class (rcpt->reason);
@@ -431,7 +499,7 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
                        || (rcpt->status && rcpt->status[0] == '4')
                        || (!rcpt->status && rcpt->reply_code && rcpt->reply_code[0] == '4');
   if (klass == BK_BOUNCE_CLASS_HARD && temporary
-      && (!from_text || g_strcmp0 (action, "delayed") == 0))
+      && (!from_words || g_strcmp0 (action, "delayed") == 0))
     klass = BK_BOUNCE_CLASS_SOFT;
   if (klass == BK_BOUNCE_CLASS_HARD && g_strcmp0 (rcpt->reason, "notaccept") == 0 && temporary)
     klass = BK_BOUNCE_CLASS_SOFT;

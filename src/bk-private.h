@@ -361,6 +361,9 @@ typedef struct {
   BkReport *report;
   GPtrArray *extensions; /* char*, the DSN's X- fields of each report
                             recipient, by index; NULL without a DSN */
+  GHashTable *own;      /* BkRecipient* -> its own reply (char*, may be
+                           NULL), where the report's preamble was added to
+                           its diagnostic */
   guint depth;          /* bounces nested inside this one */
 } BkAnalysis;
 
@@ -381,11 +384,9 @@ G_GNUC_INTERNAL BkStep bk_notice_json (BkAnalysis *a);
 
 /* What the bounce says beyond one recipient's fields */
 typedef struct {
-  const char *text;        /* the text of a one-recipient bounce, read for
-                              the refused SMTP command; NULL otherwise */
-  const guint64 *text_bits; /* the prefilter's reading of text, or NULL */
-  gboolean unknown_layout; /* a text-only bounce that only the generic
-                              reader could read */
+  gboolean own_set;        /* the diagnostic holds more than the recipient's
+                              own reply: that reply is own (NULL: none) */
+  const char *own;
   const char *extensions;  /* the DSN's X- fields for this recipient
                               (X-PowerMTA-BounceCategory, ...), read by
                               the reason rules when the diagnostic
