@@ -826,6 +826,33 @@ handle_nested (BkAnalysis *a)
   return BK_STEP_DONE;
 }
 
+/* forwarded - a bounce a person forwarded inline, or quoted behind "> ":
+ * read the message it forwards (bk-forwarded.c) before the wrapper, whose
+ * text quotes the bounce's words but whose own recipients are nobody's;
+ * the forwarded message must be a bounce by its own headers and text */
+static BkStep
+handle_forwarded (BkAnalysis *a)
+{
+  if (a->depth >= 2)
+    return BK_STEP_NEXT;
+  g_autoptr (GByteArray) raw = bk_forwarded_unwrap (a->message, a->parts->text->str);
+  if (raw == NULL)
+    return BK_STEP_NEXT;
+  g_autoptr (GMimeMessage) forwarded = bk_message_parse_bytes ((const char *) raw->data, raw->len, NULL);
+  if (forwarded == NULL)
+    return BK_STEP_NEXT;
+  BkReport *inner = analyze_with (a->scanner, a->rules, forwarded, a->depth + 1);
+  if (inner->recipients->len == 0 || inner->kind == BK_REPORT_KIND_NONE)
+    {
+      bk_report_unref (inner);
+      return BK_STEP_NEXT;
+    }
+  bk_evidence (inner->evidence, "bounce found in the text a person forwarded");
+  bk_report_unref (a->report);
+  a->report = inner;
+  return BK_STEP_DONE;
+}
+
 /* fallback - a message recognisably a bounce that names nobody:
  * X-Failed-Recipients, a VERP return address, the returned To: */
 static BkStep
@@ -850,6 +877,7 @@ static const struct {
   { "read receipt", bk_notice_read_receipt },
   { "complaint", bk_notice_complaint },
   { "auto-reply", bk_notice_autoreply },
+  { "forwarded inline", handle_forwarded },
   { "formats", handle_formats },
   { "JSON event notice", bk_notice_json },
   { "delivery status", handle_dsn },

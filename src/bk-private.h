@@ -336,6 +336,10 @@ G_GNUC_INTERNAL BkTextRecipient *bk_text_result_find (BkTextResult *res,
                                                       const char *address);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkTextResult, bk_text_result_free)
 
+/* ---- a bounce forwarded inline (bk-forwarded.c) ---- */
+
+G_GNUC_INTERNAL GByteArray *bk_forwarded_unwrap (GMimeMessage *outer, const char *text);
+
 /* ---- addresses named in a report's prose (bk-mentions.c) ---- */
 
 typedef struct {

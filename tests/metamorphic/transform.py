@@ -50,7 +50,7 @@ def edit_headers(raw, drop=(), add_top=(), add_bottom=(), subject=None):
 def header(raw, name):
     head, _, _ = split(raw)
     for f in fields(head):
-        if field_name(f) == name.lower():
+        if field_name(f) == name.lower().encode():
             return re.sub(rb"\s+", b" ", f.split(b":", 1)[1]).strip()
     return b""
 
