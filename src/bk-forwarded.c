@@ -191,9 +191,11 @@ bk_forwarded_unwrap (GMimeMessage *outer, const char *text)
 {
   /* the cheap test first: every marker has dashes or the word "forward"
    * or a colon-ended phrase; most messages have none of a marker's words */
-  if (text == NULL || (!strstr (text, "--") && !strstr (text, "orward") && !strstr (text, "Begin")))
+  if (text == NULL)
     return NULL;
   gboolean fwd_subject = forward_subject (outer);
+  if (!fwd_subject && !strstr (text, "--") && !strstr (text, "orward") && !strstr (text, "Begin"))
+    return NULL;
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   guint i = 0, first = 0;
   gboolean quoted = FALSE, found = FALSE;
