@@ -923,6 +923,77 @@ not_a_bounce (BkAnalysis *a)
   bk_evidence (a->report->evidence, "not a bounce: no handler found a failed recipient");
 }
 
+/* expanded_from - the address @address was expanded from, as the text
+ * says it ("<u1@store.example> (expanded from <a@example.org>)", Postfix
+ * and others): the address the sender mailed, or NULL. @lower is the text
+ * in ASCII lower case (same offsets as @text). */
+static char *
+expanded_from (const char *text, const char *lower, const char *address)
+{
+  g_autofree char *needle = g_ascii_strdown (address, -1);
+  gsize nlen = strlen (needle);
+  for (const char *p = strstr (lower, needle); p; p = strstr (p + nlen, needle))
+    {
+      const char *q = p + nlen;
+      q += strspn (q, "> \t\n");
+      if (strncmp (q, "(expanded from", 14) != 0)
+        continue;
+      q += 14;
+      q += strspn (q, ": \t\n<");
+      gsize len = strcspn (q, "<>() \t\n,;");
+      g_autofree char *candidate = g_strndup (text + (q - lower), len);
+      if (is_address (candidate))
+        return g_steal_pointer (&candidate);
+    }
+  return NULL;
+}
+
+/* internal_to - is @final an address inside @mailed's own domain (the
+ * domain or a host under it: a mail store, an alias of the same site)? A
+ * forward to another domain is where the mail went, and stays reported. */
+static gboolean
+internal_to (const char *final, const char *mailed)
+{
+  const char *fd = strrchr (final, '@'), *md = strrchr (mailed, '@');
+  if (fd == NULL || md == NULL)
+    return FALSE;
+  fd++, md++;
+  gsize fl = strlen (fd), ml = strlen (md);
+  if (fl == ml)
+    return g_ascii_strcasecmp (fd, md) == 0;
+  return fl > ml && fd[fl - ml - 1] == '.' && g_ascii_strcasecmp (fd + fl - ml, md) == 0;
+}
+
+/* mailed_address - report the address the sender mailed, not one the
+ * receiving side expanded it to inside its own domain: the "expanded
+ * from" address, or the Original-Recipient where the Final-Recipient is no Internet address (an
+ * X.400 O/R name, a local mail store's id) */
+static void
+mailed_address (BkAnalysis *a, BkRecipient *r)
+{
+  if (r->recipient && a->parts->text->len)
+    {
+      g_autofree char *lower = g_ascii_strdown (a->parts->text->str, a->parts->text->len);
+      g_autofree char *x = expanded_from (a->parts->text->str, lower, r->recipient);
+      if (x && g_ascii_strcasecmp (x, r->recipient) != 0 && internal_to (r->recipient, x))
+        {
+          bk_evidence (r->evidence, "%s was expanded from %s, the address mailed", r->recipient, x);
+          if (r->original_recipient == NULL)
+            r->original_recipient = g_strdup (x);
+          g_free (r->recipient);
+          r->recipient = g_steal_pointer (&x);
+          return;
+        }
+    }
+  if (r->original_recipient && is_address (r->original_recipient) && !is_address (r->recipient))
+    {
+      bk_evidence (r->evidence, "the final recipient %s is no Internet address: the original recipient %s "
+                   "was mailed", r->recipient ? r->recipient : "(none)", r->original_recipient);
+      g_free (r->recipient);
+      r->recipient = g_strdup (r->original_recipient);
+    }
+}
+
 /* finish - mta, codes, reason and class of every recipient */
 static void
 finish (BkAnalysis *a)
@@ -948,6 +1019,7 @@ finish (BkAnalysis *a)
           g_free (r->diagnostic);
           r->diagnostic = joined;
         }
+      mailed_address (a, r);
       codes (a->scanner, a->rules, r);
       gpointer own = NULL;
       gboolean own_set = a->own && g_hash_table_lookup_extended (a->own, r, NULL, &own);
