@@ -358,7 +358,7 @@ typedef struct {
 static void
 consider (Verdict *v, Strength strength, const char *reason, char *rule)
 {
-  bk_evidence (v->rcpt->evidence, "evidence: %s says %s (%s)%s", strength_names[strength], reason, rule,
+  bk_evidence (v->rcpt->evidence, "evidence from %s: %s (%s)%s", strength_names[strength], reason, rule,
                strength > v->strength ? "" : ", outweighed");
   if (strength > v->strength)
     {
@@ -485,7 +485,8 @@ bk_classify (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format,
         decide (rcpt, rcpt->diagnostic ? "onhold" : "undefined", g_strdup ("default"));
       else
         {
-          bk_evidence (rcpt->evidence, "%s decides: %s", strength_names[v.strength], v.reason);
+          bk_evidence (rcpt->evidence, "weighed: %s decide%s, %s", strength_names[v.strength],
+                       g_str_has_suffix (strength_names[v.strength], "words") ? "" : "s", v.reason);
           decide (rcpt, v.reason, v.rule);
         }
       /* words that name the address dead make even a temporary reply

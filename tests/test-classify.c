@@ -294,7 +294,7 @@ test_classify (ClassifyFixture *fx, gconstpointer data)
   g_assert_cmpint (r->klass, ==, c->klass);
   g_assert_cmpstr (r->rule, ==, c->rule);
   /* explain lines: the case's, then the derived status if any; the
-   * weighing lines ("evidence: ...", "... decides: ...") are checked
+   * weighing lines ("evidence from ...", "weighed: ...") are checked
    * against the decision below */
   g_autoptr (GPtrArray) want = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < G_N_ELEMENTS (c->evidence) && c->evidence[i]; i++)
@@ -314,9 +314,9 @@ test_classify (ClassifyFixture *fx, gconstpointer data)
   for (guint i = 0; i < r->evidence->len; i++)
     {
       const char *line = g_ptr_array_index (r->evidence, i);
-      if (g_str_has_prefix (line, "evidence: "))
-        g_assert_nonnull (strstr (line, " says "));
-      else if (strstr (line, " decides: "))
+      if (g_str_has_prefix (line, "evidence from "))
+        g_assert_nonnull (strstr (line, ": "));
+      else if (g_str_has_prefix (line, "weighed: "))
         {
           g_assert_true (g_str_has_suffix (line, c->reason));
           decision_named = TRUE;
