@@ -985,6 +985,20 @@ mailed_address (BkAnalysis *a, BkRecipient *r)
           return;
         }
     }
+  if (r->original_recipient && is_address (r->original_recipient) && r->recipient && is_address (r->recipient)
+      && g_ascii_strcasecmp (r->original_recipient, r->recipient) != 0
+      && internal_to (r->recipient, r->original_recipient)
+      && strrchr (r->recipient, '@')[1] != '\0'
+      && g_ascii_strcasecmp (strrchr (r->recipient, '@'), strrchr (r->original_recipient, '@')) != 0)
+    {
+      /* delivered inside the mailed domain to a host of its own (a mail
+       * store): the list mailed the Original-Recipient */
+      bk_evidence (r->evidence, "the final recipient %s is a host inside %s's domain: the original recipient "
+                   "was mailed", r->recipient, r->original_recipient);
+      g_free (r->recipient);
+      r->recipient = g_strdup (r->original_recipient);
+      return;
+    }
   if (r->original_recipient && is_address (r->original_recipient) && !is_address (r->recipient))
     {
       bk_evidence (r->evidence, "the final recipient %s is no Internet address: the original recipient %s "
