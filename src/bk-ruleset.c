@@ -181,6 +181,85 @@ parse_field (Loader *ld, const char *word, BkRule *rule, GError **error)
   return TRUE;
 }
 
+/* jit_safe - @pattern with \S, \W and \D outside character classes
+ * written as [^\s], [^\w] and [^\d]. PCRE2's JIT (10.42, with
+ * MATCH_INVALID_UTF) lets those three escapes match no non-ASCII
+ * character, where the interpreter matches them: the same rule would read
+ * a message differently in `check` (interpreted) and `scan` (JIT). The
+ * bracketed forms match the same in both. NULL when nothing changes. */
+static char *
+jit_safe (const char *pattern)
+{
+  if (strchr (pattern, 0x5c) == NULL)
+    return NULL;
+  GString *out = NULL;
+  gboolean in_class = FALSE;
+  for (const char *p = pattern; *p; p++)
+    {
+      if (*p == '\\' && p[1] == 'Q')
+        {
+          /* \Q...\E is literal */
+          const char *e = strstr (p + 2, "\\E");
+          const char *end = e ? e + 2 : p + strlen (p) - 1;
+          if (out)
+            g_string_append_len (out, p, end - p + 1);
+          p = end;
+          continue;
+        }
+      if (*p == '\\' && p[1])
+        {
+          char c = p[1];
+          if (!in_class && (c == 'S' || c == 'W' || c == 'D'))
+            {
+              if (out == NULL)
+                out = g_string_new_len (pattern, p - pattern);
+              g_string_append_printf (out, "[^\\%c]", g_ascii_tolower (c));
+            }
+          else if (out)
+            g_string_append_len (out, p, 2);
+          p++;
+          continue;
+        }
+      if (!in_class && *p == '[')
+        {
+          in_class = TRUE;
+          if (out)
+            g_string_append_c (out, *p);
+          /* a ']' first in a class ("[]", "[^]") is a member */
+          if (p[1] == '^')
+            {
+              p++;
+              if (out)
+                g_string_append_c (out, *p);
+            }
+          if (p[1] == ']')
+            {
+              p++;
+              if (out)
+                g_string_append_c (out, *p);
+            }
+          continue;
+        }
+      if (in_class && *p == '[' && p[1] == ':')
+        {
+          /* a POSIX class [:alpha:] inside a class */
+          const char *e = strstr (p + 2, ":]");
+          if (e)
+            {
+              if (out)
+                g_string_append_len (out, p, e + 2 - p);
+              p = e + 1;
+              continue;
+            }
+        }
+      if (in_class && *p == ']')
+        in_class = FALSE;
+      if (out)
+        g_string_append_c (out, *p);
+    }
+  return out ? g_string_free (out, FALSE) : NULL;
+}
+
 /* bk_rule_compile - @pattern compiled as a rule of @field is, or NULL */
 pcre2_code *
 bk_rule_compile (const char *pattern, BkField field, int *errcode, PCRE2_SIZE *erroffset)
@@ -188,7 +267,13 @@ bk_rule_compile (const char *pattern, BkField field, int *errcode, PCRE2_SIZE *e
   uint32_t opts = PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
   if (field == BK_FIELD_BODY)
     opts |= PCRE2_MULTILINE;
-  return pcre2_compile ((PCRE2_SPTR) pattern, PCRE2_ZERO_TERMINATED, opts, errcode, erroffset, NULL);
+  g_autofree char *safe = jit_safe (pattern);
+  pcre2_code *code = pcre2_compile ((PCRE2_SPTR) (safe ? safe : pattern), PCRE2_ZERO_TERMINATED, opts, errcode,
+                                    erroffset, NULL);
+  if (code == NULL && safe)
+    /* the error and its offset as the rule's own text has them */
+    return pcre2_compile ((PCRE2_SPTR) pattern, PCRE2_ZERO_TERMINATED, opts, errcode, erroffset, NULL);
+  return code;
 }
 
 static gboolean
@@ -782,6 +867,10 @@ static GByteArray *
 rules_stamp (char **files, GError **error)
 {
   GByteArray *stamp = g_byte_array_new ();
+  /* patterns compiled with \S, \W, \D rewritten (jit_safe): a cache
+   * written before holds codes compiled from the text as written */
+  static const char rewrite[] = "jit-safe-escapes-1";
+  g_byte_array_append (stamp, (const guint8 *) rewrite, sizeof rewrite);
   char version[64] = "";
   pcre2_config (PCRE2_CONFIG_VERSION, version);
   g_byte_array_append (stamp, (const guint8 *) version, strlen (version) + 1);
