@@ -104,6 +104,9 @@ bk_text_mentions (const char *text, gsize len)
             if (s == at || !memchr (at + 1, '.', e - at - 1) || in_url (line, s))
               continue;
             g_autofree char *addr = g_strndup (s, e - s);
+            bk_text_cut_domain_tail (addr);
+            if (strlen (addr) <= (gsize) (at - s) + 1)
+              continue;
             gboolean seen = FALSE;
             for (guint i = 0; i < out->len && !seen; i++)
               seen = g_ascii_strcasecmp (((BkMention *) g_ptr_array_index (out, i))->address, addr) == 0;

@@ -197,6 +197,7 @@ G_GNUC_INTERNAL gboolean bk_codes_find (BkScanner *scanner,
 
 G_GNUC_INTERNAL char *bk_text_one_line (const char *text, gsize max);
 G_GNUC_INTERNAL char *bk_text_normalize_newlines (const char *text, gsize len);
+G_GNUC_INTERNAL void bk_text_cut_domain_tail (char *addr);
 G_GNUC_INTERNAL char *bk_text_clean_address (const char *text);
 /* bk_text_newlines_to_lf - copy @in[0..@len) to @out (which may be @in)
  * with CRLF and lone CR made LF; *@after_cr carries a CR at the end of one

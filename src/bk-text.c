@@ -163,6 +163,35 @@ trim_end (const char *start, const char *e)
   return e;
 }
 
+/* bk_text_cut_domain_tail - the domain of @addr (in place) without the text that
+ * ran into it: non-ASCII punctuation ("a@b.jp،", "a@b.jp，") and letters
+ * of another script after an ASCII top-level label ("a@b.jp您好"): no
+ * top-level domain mixes them */
+void
+bk_text_cut_domain_tail (char *addr)
+{
+  char *at = strrchr (addr, '@');
+  if (at == NULL || !g_utf8_validate (at, -1, NULL))
+    return;
+  for (char *p = at + 1; *p; p = g_utf8_next_char (p))
+    if ((guchar) *p >= 0x80 && g_unichar_ispunct (g_utf8_get_char (p)))
+      {
+        *p = '\0';
+        break;
+      }
+  char *dot = strrchr (at, '.');
+  if (dot && g_ascii_isalpha (dot[1]))
+    for (char *p = dot + 1; *p; p++)
+      if ((guchar) *p >= 0x80)
+        {
+          *p = '\0';
+          break;
+        }
+  gsize len = strlen (addr);
+  while (len > 0 && strchr (":.'`!?", addr[len - 1]))
+    addr[--len] = '\0';
+}
+
 /* clean_one - bk_text_clean_address() without comment removal */
 static char *
 clean_one (const char *text)
@@ -210,6 +239,7 @@ clean_one (const char *text)
   if (e <= p)
     return NULL;
   char *addr = g_strndup (p, e - p);
+  bk_text_cut_domain_tail (addr);
   const char *at = strrchr (addr, '@');
   if (at && (at == addr || at[1] == '\0'))
     {
