@@ -170,6 +170,13 @@ forward_subject (GMimeMessage *outer)
     return FALSE;
   while (*s == ' ')
     s++;
+  /* a tag a filter or a list put before it: "[SPAM] Fwd: ...", "[list] Fwd:" */
+  while (*s == '[' && strchr (s, ']') && strchr (s, ']') - s < 40)
+    {
+      s = strchr (s, ']') + 1;
+      while (*s == ' ')
+        s++;
+    }
   static const char *const prefixes[] = { "fwd:", "fw:", "wg:", "tr:", "rv:", "i:", "vs:", "doorst:",
                                           "enc:", "pd:", "fwd :", "转发:", "轉寄:" };
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)

@@ -73,6 +73,30 @@ bk_header_slots_free (BkHeaderSlots *hs)
   g_free (hs);
 }
 
+/* untag_subject - @subject (in place) without the tags a spam filter or
+ * a list put before it ("[SPAM] ", "***SPAM*** ", "[announce] "), so that
+ * a format's "^Undeliverable" still reads it; a subject that is only a
+ * tag ("[BOUNCE]") stays */
+static void
+untag_subject (char *subject)
+{
+  char *p = subject;
+  for (;;)
+    {
+      while (*p == ' ' || *p == '\t')
+        p++;
+      const char *close = *p == '[' ? strchr (p, ']') : *p == '{' ? strchr (p, '}') : NULL;
+      if (close && close - p <= 40)
+        p = (char *) close + 1;
+      else if (strncmp (p, "***", 3) == 0 && strstr (p + 3, "***") && strstr (p + 3, "***") - p <= 40)
+        p = strstr (p + 3, "***") + 3;
+      else
+        break;
+    }
+  if (p != subject && *p)
+    memmove (subject, p, strlen (p) + 1);
+}
+
 /* header_value - @rule's header of the bounce, decoded (and prefiltered)
  * on first use */
 static const BkHeaderValue *
@@ -96,6 +120,8 @@ header_value (const BkRule *rule, const BkTextInput *in)
       hv->value = bk_mime_header ((GMimeObject *) in->message, name);
       if (hv->value == NULL)
         hv->value = g_strdup ("");
+      else if (g_ascii_strcasecmp (name, "subject") == 0)
+        untag_subject (hv->value);
     }
   hv->len = strlen (hv->value);
   if (in->prefilter)

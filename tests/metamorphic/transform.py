@@ -32,6 +32,8 @@ def field_name(f):
     return f.split(b":", 1)[0].strip().lower()
 
 def edit_headers(raw, drop=(), add_top=(), add_bottom=(), subject=None):
+    if b"\n" not in raw:
+        raw = lf(raw)      # CR-only line ends: edited as LF
     head, sep, body = split(raw)
     nl = b"\r\n" if b"\r\n" in sep else b"\n"
     fs = [f for f in fields(head) if field_name(f) not in drop]
