@@ -2,8 +2,31 @@
 /* Error domains and enum names of the public API. */
 #include "bk-private.h"
 
+/**
+ * bk_rules_error_quark:
+ *
+ * Returns: the error domain of rule loading (#BkRulesError)
+ *
+ * Since: 0.1
+ */
 G_DEFINE_QUARK (bk-rules-error-quark, bk_rules_error)
+
+/**
+ * bk_input_error_quark:
+ *
+ * Returns: the error domain of input reading (#BkInputError)
+ *
+ * Since: 0.1
+ */
 G_DEFINE_QUARK (bk-input-error-quark, bk_input_error)
+
+/**
+ * bk_history_error_quark:
+ *
+ * Returns: the error domain of the history database (#BkHistoryError)
+ *
+ * Since: 0.1
+ */
 G_DEFINE_QUARK (bk-history-error-quark, bk_history_error)
 
 /**
@@ -11,6 +34,8 @@ G_DEFINE_QUARK (bk-history-error-quark, bk_history_error)
  * @klass: a #BkBounceClass
  *
  * Returns: (transfer none): "hard", "soft", "policy" or "none"
+ *
+ * Since: 0.1
  */
 const char *
 bk_bounce_class_to_string (BkBounceClass klass)
@@ -30,6 +55,8 @@ bk_bounce_class_to_string (BkBounceClass klass)
  * @kind: a #BkReportKind
  *
  * Returns: (transfer none): "dsn", "text", "feedback", "autoreply", "mdn" or "none"
+ *
+ * Since: 0.1
  */
 const char *
 bk_report_kind_to_string (BkReportKind kind)

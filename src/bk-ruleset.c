@@ -1187,10 +1187,59 @@ bk_ruleset_load_dir_full (const char *dir, BkRulesetFlags flags, const char *cac
 }
 
 /**
+ * BkRuleset:
+ *
+ * The compiled rules of one rules directory (see rules/README.md). Read-only
+ * once loaded, so one ruleset may be shared by analyzers in several threads.
+ * Reference counted.
+ *
+ * Since: 0.1
+ */
+G_DEFINE_BOXED_TYPE (BkRuleset, bk_ruleset, bk_ruleset_ref, bk_ruleset_unref)
+
+/**
+ * bk_ruleset_get_default_dir:
+ *
+ * The rules directory installed with the library
+ * (`$datadir/bouncekit/rules` of the prefix it was built for). The library
+ * reads no environment variable; a program that honours `BOUNCEKIT_RULES`
+ * (as the `bouncekit` command does) checks it itself.
+ *
+ * Returns: (transfer none) (type filename): the installed rules directory
+ *
+ * Since: 0.1
+ */
+const char *
+bk_ruleset_get_default_dir (void)
+{
+  return BK_RULES_DIR;
+}
+
+/**
+ * bk_ruleset_new_default:
+ * @error: return location for a #GError
+ *
+ * Loads the rules installed with the library
+ * ([func@Bouncekit.Ruleset.get_default_dir]), so that a program needs no
+ * rules path of its own.
+ *
+ * Returns: (transfer full) (nullable): the ruleset, or %NULL with @error set
+ *
+ * Since: 0.1
+ */
+BkRuleset *
+bk_ruleset_new_default (GError **error)
+{
+  return bk_ruleset_load_dir (BK_RULES_DIR, error);
+}
+
+/**
  * bk_ruleset_ref:
  * @rules: a #BkRuleset
  *
  * Returns: (transfer full): @rules
+ *
+ * Since: 0.1
  */
 BkRuleset *
 bk_ruleset_ref (BkRuleset *rules)
@@ -1202,7 +1251,9 @@ bk_ruleset_ref (BkRuleset *rules)
 
 /**
  * bk_ruleset_unref:
- * @rules: (transfer full): a #BkRuleset
+ * @rules: (transfer full) (nullable): a #BkRuleset
+ *
+ * Since: 0.1
  */
 void
 bk_ruleset_unref (BkRuleset *rules)
