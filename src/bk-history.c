@@ -245,7 +245,7 @@ bk_history_unref (BkHistory *h)
 }
 
 /**
- * bk_history_open_full:
+ * bk_history_open_full: (constructor)
  * @target: an SQLite file path, or a PostgreSQL URI or keyword string
  * @flags: whether to create a missing history
  * @error: return location for a #GError
@@ -276,7 +276,7 @@ bk_history_open_full (const char *target, BkHistoryOpenFlags flags, GError **err
 }
 
 /**
- * bk_history_open:
+ * bk_history_open: (constructor)
  * @target: the database: a file (SQLite), or a PostgreSQL URI or keyword
  *   string; created with its schema on first use
  * @error: return location for a #GError

@@ -147,6 +147,41 @@ bk_report_get_recipients (const BkReport *report)
 }
 
 /**
+ * bk_report_get_n_recipients:
+ * @report: a #BkReport
+ *
+ * Returns: the number of recipients
+ *
+ * Since: 0.1
+ */
+guint
+bk_report_get_n_recipients (const BkReport *report)
+{
+  g_return_val_if_fail (report != NULL, 0);
+  return report->recipients->len;
+}
+
+/**
+ * bk_report_get_recipient:
+ * @report: a #BkReport
+ * @index_: a position, below bk_report_get_n_recipients()
+ *
+ * The recipients one by one, for bindings whose arrays of records are
+ * unreliable (Perl's Glib::Object::Introspection 0.049 reads only the
+ * first element of a GPtrArray of records).
+ *
+ * Returns: (transfer none): the recipient at @index_
+ *
+ * Since: 0.1
+ */
+BkRecipient *
+bk_report_get_recipient (const BkReport *report, guint index_)
+{
+  g_return_val_if_fail (report != NULL && index_ < report->recipients->len, NULL);
+  return g_ptr_array_index (report->recipients, index_);
+}
+
+/**
  * bk_report_get_evidence:
  * @report: a #BkReport
  *

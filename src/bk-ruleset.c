@@ -1128,7 +1128,7 @@ compare_names (gconstpointer a, gconstpointer b)
 }
 
 /**
- * bk_ruleset_load_dir:
+ * bk_ruleset_load_dir: (constructor)
  * @dir: a rules directory
  * @error: return location for a #GError
  *
@@ -1136,6 +1136,8 @@ compare_names (gconstpointer a, gconstpointer b)
  * file names.
  *
  * Returns: (transfer full) (nullable): the ruleset, or %NULL with @error set
+ *
+ * Since: 0.1
  */
 BkRuleset *
 bk_ruleset_load_dir (const char *dir, GError **error)
@@ -1144,7 +1146,7 @@ bk_ruleset_load_dir (const char *dir, GError **error)
 }
 
 /**
- * bk_ruleset_load_dir_full:
+ * bk_ruleset_load_dir_full: (constructor)
  * @dir: a rules directory
  * @flags: %BK_RULESET_FLAGS_NO_JIT to skip JIT compilation (one message
  *   analysed per process: JIT costs more than it saves)
@@ -1158,6 +1160,8 @@ bk_ruleset_load_dir (const char *dir, GError **error)
  * rules decodes the compiled patterns instead of compiling them.
  *
  * Returns: (transfer full) (nullable): the ruleset, or %NULL with @error set
+ *
+ * Since: 0.1
  */
 BkRuleset *
 bk_ruleset_load_dir_full (const char *dir, BkRulesetFlags flags, const char *cache_dir, GError **error)
@@ -1292,6 +1296,8 @@ bk_ruleset_unref (BkRuleset *rules)
  * @rules: a #BkRuleset
  *
  * Returns: the number of compiled patterns
+ *
+ * Since: 0.1
  */
 guint
 bk_ruleset_count (const BkRuleset *rules)
@@ -1304,6 +1310,8 @@ bk_ruleset_count (const BkRuleset *rules)
  * @rules: a #BkRuleset
  *
  * Returns: the number of free-text formats
+ *
+ * Since: 0.1
  */
 guint
 bk_ruleset_count_formats (const BkRuleset *rules)
@@ -1315,7 +1323,9 @@ bk_ruleset_count_formats (const BkRuleset *rules)
  * bk_ruleset_get_dir:
  * @rules: a #BkRuleset
  *
- * Returns: (transfer none): the directory the rules came from
+ * Returns: (transfer none) (type filename): the directory the rules came from
+ *
+ * Since: 0.1
  */
 const char *
 bk_ruleset_get_dir (const BkRuleset *rules)

@@ -95,6 +95,9 @@ typedef struct {
 BK_API GType bk_report_get_type (void) G_GNUC_CONST;
 BK_API GType bk_recipient_get_type (void) G_GNUC_CONST;
 BK_API GPtrArray *bk_report_get_recipients (const BkReport *report);
+BK_API guint bk_report_get_n_recipients (const BkReport *report);
+BK_API BkRecipient *bk_report_get_recipient (const BkReport *report,
+                                             guint index_);
 BK_API GPtrArray *bk_report_get_evidence (const BkReport *report);
 BK_API BkRecipient *bk_recipient_copy (const BkRecipient *rcpt);
 BK_API void bk_recipient_free (BkRecipient *rcpt);
