@@ -182,6 +182,8 @@ bk_parse_attached_messages (gboolean parse)
  * bk_analyzer_new:
  * @rules: the rules to apply
  *
+ * Creates an analyzer applying @rules.
+ *
  * Returns: (transfer full): a new analyzer, for use in one thread at a time
  *
  * Since: 0.1
@@ -220,6 +222,8 @@ bk_analyzer_set_evidence (BkAnalyzer *analyzer, gboolean keep)
  * bk_analyzer_get_evidence:
  * @analyzer: an analyzer
  *
+ * Whether the reports of @analyzer carry their evidence lines.
+ *
  * Returns: whether reports get their evidence lines
  *
  * Since: 0.1
@@ -234,6 +238,8 @@ bk_analyzer_get_evidence (BkAnalyzer *analyzer)
 /**
  * bk_analyzer_get_ruleset:
  * @analyzer: an analyzer
+ *
+ * The rules @analyzer was made with.
  *
  * Returns: (transfer none) (nullable): the rules @analyzer applies
  *
@@ -1257,6 +1263,8 @@ analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
  * @analyzer: an analyzer
  * @message: the message
  *
+ * Analyses one parsed message. The analysis never fails on content: malformed mail gives a partial or empty report.
+ *
  * Returns: (transfer full): the report; kind %BK_REPORT_KIND_NONE and no
  *   recipients when the message is not a bounce
  *
@@ -1275,6 +1283,8 @@ bk_analyzer_analyze (BkAnalyzer *analyzer, GMimeMessage *message)
  * @data: (array length=len) (element-type guint8): one message, raw bytes
  * @len: length of @data
  * @error: return location for a #GError
+ *
+ * Parses @data as one message (CRLF, CR or LF line ends) and analyses it.
  *
  * Returns: (transfer full) (nullable): the report, or %NULL when @data is
  *   not a message at all

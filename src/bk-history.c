@@ -164,6 +164,8 @@ mask_uri (const char *uri)
  * bk_history_display_name:
  * @target: a --db value
  *
+ * Names a history target for messages, without its password.
+ *
  * Returns: (transfer full): @target as messages show it: a PostgreSQL
  *   target with its password replaced by "***"
  *
@@ -195,6 +197,8 @@ G_DEFINE_BOXED_TYPE (BkHistory, bk_history, bk_history_ref, bk_history_unref)
 /**
  * bk_history_ref:
  * @history: a history
+ *
+ * Takes a reference to @history.
  *
  * Returns: (transfer full): @history
  *
@@ -281,6 +285,8 @@ bk_history_open_full (const char *target, BkHistoryOpenFlags flags, GError **err
  *   string; created with its schema on first use
  * @error: return location for a #GError
  *
+ * Opens (and on first use creates) the history at @target.
+ *
  * Returns: (transfer full) (nullable): the history
  *
  * Since: 0.1
@@ -295,6 +301,8 @@ bk_history_open (const char *target, GError **error)
  * bk_history_get_name:
  * @history: a history
  *
+ * The database of @history as error messages name it.
+ *
  * Returns: (transfer none): the database as messages name it (no password)
  *
  * Since: 0.1
@@ -308,6 +316,8 @@ bk_history_get_name (BkHistory *h)
 /**
  * bk_history_get_engine:
  * @history: a history
+ *
+ * The engine behind @history.
  *
  * Returns: (transfer none): "sqlite" or "postgresql"
  *
@@ -390,6 +400,8 @@ bk_history_rollback (BkHistory *h, GError **error)
 /**
  * bk_history_message_key:
  * @message: a bounce
+ *
+ * The key under which the events of @message are recorded, so that recording a bounce twice adds nothing.
  *
  * Returns: (transfer full): the identity of @message: "mid:" and its
  *   Message-ID, or "sha256:" and a digest of the whole message
@@ -536,6 +548,8 @@ G_DEFINE_BOXED_TYPE (BkSuppressOptions, bk_suppress_options, bk_suppress_options
 /**
  * bk_suppress_options_new:
  *
+ * Creates suppression thresholds with the defaults of the `suppress` command.
+ *
  * Returns: (transfer full): the default thresholds (3 soft bounces over
  *   at least 7 days within 30 days, policy bounces not counted), with
  *   @now the current time
@@ -558,6 +572,8 @@ bk_suppress_options_new (void)
  * bk_suppress_options_copy:
  * @options: options
  *
+ * Copies suppression thresholds.
+ *
  * Returns: (transfer full): a copy of @options
  *
  * Since: 0.1
@@ -575,6 +591,8 @@ bk_suppress_options_copy (const BkSuppressOptions *options)
  * bk_suppress_options_free:
  * @options: (transfer full) (nullable): options
  *
+ * Frees suppression thresholds.
+ *
  * Since: 0.1
  */
 void
@@ -586,6 +604,8 @@ bk_suppress_options_free (BkSuppressOptions *options)
 /**
  * bk_suppressed_copy:
  * @s: an entry of the suppression list
+ *
+ * Copies an entry of the suppression list.
  *
  * Returns: (transfer full): a copy of @s
  *
@@ -605,6 +625,8 @@ bk_suppressed_copy (const BkSuppressed *s)
 /**
  * bk_suppressed_free:
  * @s: (transfer full) (nullable): an entry of the suppression list
+ *
+ * Frees an entry of the suppression list.
  *
  * Since: 0.1
  */
@@ -634,6 +656,8 @@ by_address (gconstpointer a, gconstpointer b)
  * @history: a history
  * @options: the thresholds
  * @error: return location for a #GError
+ *
+ * Lists the addresses to stop mailing under @options: any hard bounce, any complaint, or enough soft bounces spread over enough days.
  *
  * Returns: (transfer full) (element-type BkSuppressed) (nullable): the
  *   addresses to stop mailing, sorted, or %NULL with @error set
@@ -742,6 +766,8 @@ counts_by (BkHistory *h, JsonBuilder *b, const char *name, const char *sql, GErr
  * bk_history_stats:
  * @history: a history
  * @error: return location for a #GError
+ *
+ * Counts the recorded events, per domain and per reason, by class.
  *
  * Returns: (transfer full) (nullable): `{"events": n, "by_domain": {domain:
  *   {class: n}}, "by_reason": {reason: {class: n}}}`, or %NULL with

@@ -167,6 +167,8 @@ G_DEFINE_BOXED_TYPE (BkReaderItem, bk_reader_item, bk_reader_item_copy, bk_reade
  * bk_reader_ref:
  * @reader: a reader
  *
+ * Takes a reference to @reader.
+ *
  * Returns: (transfer full): @reader
  *
  * Since: 0.1
@@ -218,6 +220,8 @@ bk_reader_unref (BkReader *rd)
  * bk_reader_item_copy:
  * @item: an item
  *
+ * Copies an item.
+ *
  * Returns: (transfer full): a copy of @item (its message shared, not copied)
  *
  * Since: 0.1
@@ -238,6 +242,8 @@ bk_reader_item_copy (const BkReaderItem *item)
  * bk_reader_item_free:
  * @item: (transfer full) (nullable): an item
  *
+ * Frees an item and drops its message.
+ *
  * Since: 0.1
  */
 void
@@ -254,6 +260,8 @@ bk_reader_item_free (BkReaderItem *item)
 /**
  * bk_raw_item_free: (skip)
  * @raw: (transfer full) (nullable): an item
+ *
+ * Frees a raw item.
  */
 void
 bk_raw_item_free (BkRawItem *raw)
@@ -685,6 +693,8 @@ bk_reader_next_raw (BkReader *rd)
 /**
  * bk_reader_next:
  * @reader: a reader
+ *
+ * Reads the next message of the input.
  *
  * Returns: (transfer full) (nullable): the next message or input error, or
  *   %NULL at the end

@@ -19,6 +19,8 @@ G_DEFINE_BOXED_TYPE (BkRecipient, bk_recipient, bk_recipient_copy, bk_recipient_
  * bk_recipient_copy:
  * @rcpt: a recipient
  *
+ * Copies a recipient, strings and evidence included.
+ *
  * Returns: (transfer full): a deep copy of @rcpt, owned by nobody else
  *   (a binding's copy of a recipient it read from a report)
  *
@@ -134,6 +136,8 @@ bk_evidence (GPtrArray *evidence, const char *fmt, ...)
  * bk_report_get_recipients:
  * @report: a #BkReport
  *
+ * The recipients of @report.
+ *
  * Returns: (transfer none) (element-type BkRecipient): the recipients, in
  *   report order
  *
@@ -149,6 +153,8 @@ bk_report_get_recipients (const BkReport *report)
 /**
  * bk_report_get_n_recipients:
  * @report: a #BkReport
+ *
+ * The number of recipients of @report.
  *
  * Returns: the number of recipients
  *
@@ -185,6 +191,8 @@ bk_report_get_recipient (const BkReport *report, guint index_)
  * bk_report_get_evidence:
  * @report: a #BkReport
  *
+ * The report-level explain lines of @report.
+ *
  * Returns: (transfer none) (element-type utf8): the report-level steps of
  *   the analysis, for explain (empty when the analyzer kept none)
  *
@@ -200,6 +208,8 @@ bk_report_get_evidence (const BkReport *report)
 /**
  * bk_recipient_get_evidence:
  * @rcpt: a #BkRecipient
+ *
+ * The explain lines of @rcpt.
  *
  * Returns: (transfer none) (element-type utf8): how each value was found,
  *   for explain (empty when the analyzer kept none)
@@ -236,6 +246,8 @@ bk_recipient_get_date (const BkRecipient *rcpt, const BkReport *report)
  * bk_report_ref:
  * @report: a #BkReport
  *
+ * Takes a reference to @report.
+ *
  * Returns: (transfer full): @report
  *
  * Since: 0.1
@@ -251,6 +263,8 @@ bk_report_ref (BkReport *report)
 /**
  * bk_report_unref:
  * @report: (transfer full) (nullable): a #BkReport
+ *
+ * Drops a reference to @report; the last one frees it.
  *
  * Since: 0.1
  */
@@ -276,6 +290,8 @@ bk_report_unref (BkReport *report)
  * bk_report_is_bounce:
  * @report: a #BkReport
  *
+ * Whether @report is a bounce: some recipient failed or was delayed.
+ *
  * Returns: %TRUE when the message reports at least one failed or delayed
  *   recipient (what `bouncekit check` answers)
  *
@@ -296,6 +312,8 @@ bk_report_is_bounce (const BkReport *report)
 /**
  * bk_recipient_is_reportable:
  * @rcpt: a #BkRecipient
+ *
+ * Whether `scan` prints @rcpt without `--all`.
  *
  * Returns: %TRUE for what `scan` prints without --all: failed and delayed
  *   recipients and complaints
@@ -324,6 +342,8 @@ add_str (JsonBuilder *b, const char *key, const char *value)
  * @rcpt: one of its recipients
  * @source: the input path as given ("-" for stdin)
  * @index: position inside an mbox from 1, or 0 for a single message
+ *
+ * The JSON object `scan --format json` prints for @rcpt.
  *
  * Returns: (transfer full): the JSON object of the output contract
  *   (every key present, %NULL values as JSON null)

@@ -1241,6 +1241,8 @@ bk_ruleset_new_default (GError **error)
  * bk_ruleset_ref:
  * @rules: a #BkRuleset
  *
+ * Takes a reference to @rules.
+ *
  * Returns: (transfer full): @rules
  *
  * Since: 0.1
@@ -1256,6 +1258,8 @@ bk_ruleset_ref (BkRuleset *rules)
 /**
  * bk_ruleset_unref:
  * @rules: (transfer full) (nullable): a #BkRuleset
+ *
+ * Drops a reference to @rules; the last one frees it.
  *
  * Since: 0.1
  */
@@ -1295,6 +1299,8 @@ bk_ruleset_unref (BkRuleset *rules)
  * bk_ruleset_count:
  * @rules: a #BkRuleset
  *
+ * The number of rules of @rules.
+ *
  * Returns: the number of compiled patterns
  *
  * Since: 0.1
@@ -1309,6 +1315,8 @@ bk_ruleset_count (const BkRuleset *rules)
  * bk_ruleset_count_formats:
  * @rules: a #BkRuleset
  *
+ * The number of free-text formats of @rules.
+ *
  * Returns: the number of free-text formats
  *
  * Since: 0.1
@@ -1322,6 +1330,8 @@ bk_ruleset_count_formats (const BkRuleset *rules)
 /**
  * bk_ruleset_get_dir:
  * @rules: a #BkRuleset
+ *
+ * The directory @rules was loaded from.
  *
  * Returns: (transfer none) (type filename): the directory the rules came from
  *

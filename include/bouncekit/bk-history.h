@@ -21,6 +21,10 @@ typedef struct _BkHistory BkHistory;
  * @BK_HISTORY_OPEN_DEFAULT: create the database and its schema if missing
  * @BK_HISTORY_OPEN_EXISTING: only open a history that exists; otherwise
  *   fail with %BK_HISTORY_ERROR_MISSING (for commands that only read)
+ *
+ * How bk_history_open_full() opens a history.
+ *
+ * Since: 0.1
  */
 typedef enum {
   BK_HISTORY_OPEN_DEFAULT = 0,

@@ -41,6 +41,10 @@ BK_API GMimeMessage *bk_message_parse_bytes (const char *data,
  * BkRawKind:
  * @BK_RAW_MESSAGE: one message file or standard input
  * @BK_RAW_MBOX: a piece of an mbox, its "From " line first
+ *
+ * What the bytes of a #BkRawItem hold.
+ *
+ * Since: 0.1
  */
 typedef enum {
   BK_RAW_MESSAGE,

@@ -23,6 +23,10 @@ BK_API GType bk_ruleset_get_type (void) G_GNUC_CONST;
  * @BK_RULESET_FLAGS_NO_PREFILTER: build the literal prefilter only when the
  *   patterns are compiled too, else use the cache's or none (one message
  *   per process: deriving it costs more than trying every rule once)
+ *
+ * How bk_ruleset_load_dir_full() prepares the patterns.
+ *
+ * Since: 0.1
  */
 typedef enum {
   BK_RULESET_FLAGS_NONE = 0,
