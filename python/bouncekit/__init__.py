@@ -40,6 +40,7 @@ except ImportError:  # the source tree: GI_TYPELIB_PATH and LD_LIBRARY_PATH say
     _config = None
 
 if _config is not None:
+    gi.require_version("GIRepository", "2.0")
     from gi.repository import GIRepository
 
     GIRepository.Repository.prepend_search_path(_config.TYPELIB_DIR)
