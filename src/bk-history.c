@@ -71,6 +71,7 @@ static const char suppress_sql[] =
   " FROM live GROUP BY address";
 
 static const char count_sql[] = "SELECT COUNT(*) FROM events";
+static const char count_address_sql[] = "SELECT COUNT(*) FROM events WHERE address = $1";
 static const char by_domain_sql[] = "SELECT lower(domain), class, COUNT(*) FROM events GROUP BY lower(domain), class";
 static const char by_reason_sql[] = "SELECT reason, class, COUNT(*) FROM events GROUP BY reason, class";
 
@@ -484,6 +485,35 @@ bk_history_record (BkHistory *h, const BkReport *report, const char *message_key
     }
   if (out_added)
     *out_added = added;
+  return TRUE;
+}
+
+/**
+ * bk_history_count_events:
+ * @history: a history
+ * @address: an address (compared without regard to case)
+ * @out_count: (out): events recorded for @address, before or after any reset
+ * @error: return location for a #GError
+ *
+ * Counts the events recorded for @address: 0 for an address the history
+ * does not know (a typo, for `forgive`).
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ *
+ * Since: 0.1
+ */
+gboolean
+bk_history_count_events (BkHistory *history, const char *address, guint64 *out_count, GError **error)
+{
+  g_return_val_if_fail (history != NULL && address != NULL && out_count != NULL, FALSE);
+  BkSqlParam p[] = { BK_SQL_TEXT (address) };
+  g_autoptr (BkSqlRows) rows = NULL;
+  if (!history->driver->query (history, count_address_sql, p, G_N_ELEMENTS (p), &rows, NULL, error))
+    {
+      g_prefix_error (error, "cannot query the history: ");
+      return fail (history, error);
+    }
+  *out_count = rows->n_rows ? (guint64) bk_sql_rows_int (rows, 0, 0) : 0;
   return TRUE;
 }
 

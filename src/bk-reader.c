@@ -23,6 +23,7 @@
 
 #include "bk-mbox.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -550,6 +551,16 @@ queue_dir (BkReader *rd, const char *dir, GError **error)
       if (!g_hash_table_add (rd->seen_dirs, key))
         return TRUE;   /* already walked: a symlink loop */
     }
+  /* the reason alone: GLib's message names the path again, in other
+   * quotes, and the caller names it once (g_dir_open keeps no errno) */
+  DIR *probe = opendir (dir);
+  if (probe == NULL)
+    {
+      int e = errno;
+      g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (e), g_strerror (e));
+      return FALSE;
+    }
+  closedir (probe);
   g_autoptr (GDir) d = g_dir_open (dir, 0, error);
   if (d == NULL)
     return FALSE;

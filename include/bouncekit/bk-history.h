@@ -78,6 +78,10 @@ BK_API gboolean bk_history_record (BkHistory *history,
 BK_API GPtrArray *bk_history_suppress (BkHistory *history,
                                        const BkSuppressOptions *options,
                                        GError **error);
+BK_API gboolean bk_history_count_events (BkHistory *history,
+                                         const char *address,
+                                         guint64 *out_count,
+                                         GError **error);
 BK_API gboolean bk_history_forgive (BkHistory *history,
                                     const char *address,
                                     gint64 now,
