@@ -183,6 +183,39 @@ class TypedResult(unittest.TestCase):
             t.join()
         self.assertEqual(set(results), {frozenset({b"felix.brandt@example.org"})})
 
+    def test_history_through_the_typelib(self):
+        import tempfile
+        from gi.repository import GLib
+        Bk = bouncekit.Bouncekit
+        with tempfile.TemporaryDirectory() as d:
+            db = os.path.join(d, "list.db")
+            with self.assertRaises(GLib.Error) as cm:
+                Bk.History.open_full(db, Bk.HistoryOpenFlags.EXISTING)
+            self.assertEqual(cm.exception.code, int(Bk.HistoryError.MISSING))
+            history = Bk.History.open(db)
+            self.assertEqual(history.get_engine(), "sqlite")
+            an = Bk.Analyzer.new(analyzer.ruleset)
+            with open(os.path.join(SAMPLES, "rfc3464/multi-recipient.eml"), "rb") as f:
+                data = f.read()
+            report = an.analyze_bytes(data)
+            msg = Bk.message_parse_bytes(data)
+            history.begin()
+            ok, added = history.record(report, Bk.History.message_key(msg), "test")
+            history.commit()
+            self.assertTrue(ok)
+            self.assertEqual(added, 3)
+            options = Bk.SuppressOptions.new()
+            options.now = 1900000000
+            options.window_days = 100000
+            suppressed = history.suppress(options)
+            self.assertEqual([(s.address, s.why) for s in suppressed], [("felix.brandt@example.org", "hard")])
+            ok, n = history.count_events("FELIX.BRANDT@example.org")
+            self.assertEqual(n, 1)
+            history.forgive("felix.brandt@example.org", 1900000000)
+            self.assertEqual(list(history.suppress(options)), [])
+            stats = history.stats()
+            self.assertEqual(stats.get_object().get_int_member("events"), 3)
+
     def test_default_rules_from_environment(self):
         os.environ["BOUNCEKIT_RULES"] = RULES
         self.assertEqual(bouncekit.scan_message(sample("rfc3464/multi-recipient.eml")),
