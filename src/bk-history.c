@@ -689,8 +689,9 @@ by_address (gconstpointer a, gconstpointer b)
  *
  * Lists the addresses to stop mailing under @options: any hard bounce, any complaint, or enough soft bounces spread over enough days.
  *
- * Returns: (transfer full) (element-type BkSuppressed) (nullable): the
- *   addresses to stop mailing, sorted, or %NULL with @error set
+ * Returns: (transfer container) (element-type BkSuppressed) (nullable): the
+ *   addresses to stop mailing, sorted, or %NULL with @error set; the
+ *   array frees its entries (g_ptr_array_unref() frees them all)
  *
  * Since: 0.1
  */
