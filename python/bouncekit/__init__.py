@@ -68,7 +68,7 @@ Bouncekit.init()
 # parse it into a tree (same results, less work)
 Bouncekit.parse_attached_messages(False)
 
-version = Bouncekit.VERSION_STRING if hasattr(Bouncekit, "VERSION_STRING") else None
+__version__ = version = Bouncekit.VERSION_STRING
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,10 @@ class TypedResult(unittest.TestCase):
         self.assertEqual(got, want)
         self.assertEqual([list(g) for g in got], [list(w) for w in want])
 
+    def test_version(self):
+        out = subprocess.run([os.environ["BOUNCEKIT_BIN"], "--version"], capture_output=True, text=True).stdout
+        self.assertEqual(out.splitlines()[0], f"bouncekit {bouncekit.__version__}")
+
     def test_recipient_attributes(self):
         (r, *_) = bouncekit.analyze(sample("rfc3464/multi-recipient.eml"), analyzer).recipients
         self.assertEqual((r.recipient, r.bounce_class, r.reason, r.status, r.reply_code),
