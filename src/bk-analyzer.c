@@ -16,11 +16,126 @@
 
 #include <string.h>
 
+/**
+ * BkAnalyzer:
+ *
+ * Turns one message into a [struct@Bouncekit.Report]. Holds the PCRE2
+ * match data it reuses from message to message, so an analyzer belongs to
+ * one thread at a time; create one per worker, all sharing one
+ * [struct@Bouncekit.Ruleset].
+ *
+ * Since: 0.1
+ */
 struct _BkAnalyzer {
+  GObject parent_instance;
   BkRuleset *rules;
   BkScanner *scanner;
   gboolean evidence;   /* fill BkReport.evidence */
 };
+
+G_DEFINE_TYPE (BkAnalyzer, bk_analyzer, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_RULESET,
+  PROP_EVIDENCE,
+  N_PROPS
+};
+
+static GParamSpec *analyzer_props[N_PROPS];
+
+static void
+bk_analyzer_init (BkAnalyzer *an)
+{
+  an->evidence = TRUE;
+}
+
+static void
+bk_analyzer_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  BkAnalyzer *an = BK_ANALYZER (object);
+  switch (prop_id)
+    {
+    case PROP_RULESET:
+      an->rules = g_value_dup_boxed (value);
+      break;
+    case PROP_EVIDENCE:
+      an->evidence = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bk_analyzer_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  BkAnalyzer *an = BK_ANALYZER (object);
+  switch (prop_id)
+    {
+    case PROP_RULESET:
+      g_value_set_boxed (value, an->rules);
+      break;
+    case PROP_EVIDENCE:
+      g_value_set_boolean (value, an->evidence);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bk_analyzer_constructed (GObject *object)
+{
+  BkAnalyzer *an = BK_ANALYZER (object);
+  G_OBJECT_CLASS (bk_analyzer_parent_class)->constructed (object);
+  /* an analyzer made without rules (g_object_new without "ruleset")
+   * analyzes nothing: bk_analyzer_analyze() returns an empty report */
+  if (an->rules != NULL)
+    an->scanner = bk_scanner_new (an->rules);
+}
+
+static void
+bk_analyzer_finalize (GObject *object)
+{
+  BkAnalyzer *an = BK_ANALYZER (object);
+  bk_scanner_free (an->scanner);
+  bk_ruleset_unref (an->rules);
+  G_OBJECT_CLASS (bk_analyzer_parent_class)->finalize (object);
+}
+
+static void
+bk_analyzer_class_init (BkAnalyzerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->set_property = bk_analyzer_set_property;
+  object_class->get_property = bk_analyzer_get_property;
+  object_class->constructed = bk_analyzer_constructed;
+  object_class->finalize = bk_analyzer_finalize;
+
+  /**
+   * BkAnalyzer:ruleset:
+   *
+   * The rules the analyzer applies; set at construction.
+   *
+   * Since: 0.1
+   */
+  analyzer_props[PROP_RULESET] =
+    g_param_spec_boxed ("ruleset", NULL, NULL, BK_TYPE_RULESET,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * BkAnalyzer:evidence:
+   *
+   * Whether reports get their evidence lines (see
+   * [method@Bouncekit.Analyzer.set_evidence]).
+   *
+   * Since: 0.1
+   */
+  analyzer_props[PROP_EVIDENCE] =
+    g_param_spec_boolean ("evidence", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, analyzer_props);
+}
 
 /**
  * bk_init:
@@ -67,17 +182,17 @@ bk_parse_attached_messages (gboolean parse)
  * bk_analyzer_new:
  * @rules: the rules to apply
  *
+ * Creates an analyzer applying @rules.
+ *
  * Returns: (transfer full): a new analyzer, for use in one thread at a time
+ *
+ * Since: 0.1
  */
 BkAnalyzer *
 bk_analyzer_new (BkRuleset *rules)
 {
   g_return_val_if_fail (rules != NULL, NULL);
-  BkAnalyzer *an = g_new0 (BkAnalyzer, 1);
-  an->rules = bk_ruleset_ref (rules);
-  an->scanner = bk_scanner_new (rules);
-  an->evidence = TRUE;
-  return an;
+  return g_object_new (BK_TYPE_ANALYZER, "ruleset", rules, NULL);
 }
 
 /**
@@ -90,26 +205,67 @@ bk_analyzer_new (BkRuleset *rules)
  * formatting them is a few percent of an analysis. An analyzer whose
  * reports nobody explains can leave them out: the arrays are then empty.
  * Every other field is the same either way. The default is to keep them.
+ *
+ * Since: 0.1
  */
 void
 bk_analyzer_set_evidence (BkAnalyzer *analyzer, gboolean keep)
 {
-  g_return_if_fail (analyzer != NULL);
-  analyzer->evidence = keep;
+  g_return_if_fail (BK_IS_ANALYZER (analyzer));
+  if (analyzer->evidence == (keep != FALSE))
+    return;
+  analyzer->evidence = keep != FALSE;
+  g_object_notify_by_pspec (G_OBJECT (analyzer), analyzer_props[PROP_EVIDENCE]);
 }
 
 /**
- * bk_analyzer_free:
+ * bk_analyzer_get_evidence:
+ * @analyzer: an analyzer
+ *
+ * Whether the reports of @analyzer carry their evidence lines.
+ *
+ * Returns: whether reports get their evidence lines
+ *
+ * Since: 0.1
+ */
+gboolean
+bk_analyzer_get_evidence (BkAnalyzer *analyzer)
+{
+  g_return_val_if_fail (BK_IS_ANALYZER (analyzer), FALSE);
+  return analyzer->evidence;
+}
+
+/**
+ * bk_analyzer_get_ruleset:
+ * @analyzer: an analyzer
+ *
+ * The rules @analyzer was made with.
+ *
+ * Returns: (transfer none) (nullable): the rules @analyzer applies
+ *
+ * Since: 0.1
+ */
+BkRuleset *
+bk_analyzer_get_ruleset (BkAnalyzer *analyzer)
+{
+  g_return_val_if_fail (BK_IS_ANALYZER (analyzer), NULL);
+  return analyzer->rules;
+}
+
+/**
+ * bk_analyzer_free: (skip)
  * @analyzer: (transfer full) (nullable): an analyzer
+ *
+ * Drops a reference, as g_object_unref() does (kept for programs written
+ * before #BkAnalyzer was a GObject).
+ *
+ * Since: 0.1
  */
 void
 bk_analyzer_free (BkAnalyzer *analyzer)
 {
-  if (analyzer == NULL)
-    return;
-  bk_scanner_free (analyzer->scanner);
-  bk_ruleset_unref (analyzer->rules);
-  g_free (analyzer);
+  if (analyzer != NULL)
+    g_object_unref (analyzer);
 }
 
 /* ---- returned message ---- */
@@ -1094,6 +1250,8 @@ analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
 {
   /* the analysis runs on this thread, start to end: the choice holds for
    * every bk_evidence() call it makes */
+  if (an->rules == NULL)
+    return bk_report_new ();
   gboolean was = bk_evidence_set_enabled (an->evidence);
   BkReport *report = analyze_with (an->scanner, an->rules, message, depth);
   bk_evidence_set_enabled (was);
@@ -1105,31 +1263,39 @@ analyze (BkAnalyzer *an, GMimeMessage *message, guint depth)
  * @analyzer: an analyzer
  * @message: the message
  *
+ * Analyses one parsed message. The analysis never fails on content: malformed mail gives a partial or empty report.
+ *
  * Returns: (transfer full): the report; kind %BK_REPORT_KIND_NONE and no
  *   recipients when the message is not a bounce
+ *
+ * Since: 0.1
  */
 BkReport *
-bk_analyzer_analyze (BkAnalyzer *an, GMimeMessage *message)
+bk_analyzer_analyze (BkAnalyzer *analyzer, GMimeMessage *message)
 {
-  g_return_val_if_fail (an != NULL && GMIME_IS_MESSAGE (message), NULL);
-  return analyze (an, message, 0);
+  g_return_val_if_fail (BK_IS_ANALYZER (analyzer) && GMIME_IS_MESSAGE (message), NULL);
+  return analyze (analyzer, message, 0);
 }
 
 /**
  * bk_analyzer_analyze_bytes:
  * @analyzer: an analyzer
- * @data: one message, raw bytes
+ * @data: (array length=len) (element-type guint8): one message, raw bytes
  * @len: length of @data
  * @error: return location for a #GError
  *
+ * Parses @data as one message (CRLF, CR or LF line ends) and analyses it.
+ *
  * Returns: (transfer full) (nullable): the report, or %NULL when @data is
  *   not a message at all
+ *
+ * Since: 0.1
  */
 BkReport *
-bk_analyzer_analyze_bytes (BkAnalyzer *an, const char *data, gsize len, GError **error)
+bk_analyzer_analyze_bytes (BkAnalyzer *analyzer, const char *data, gsize len, GError **error)
 {
   g_autoptr (GMimeMessage) msg = bk_message_parse_bytes (data, len, error);
   if (msg == NULL)
     return NULL;
-  return bk_analyzer_analyze (an, msg);
+  return bk_analyzer_analyze (analyzer, msg);
 }

@@ -75,6 +75,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkSqlRows, bk_sql_rows_free)
 typedef struct _BkHistoryDriver BkHistoryDriver;
 
 struct _BkHistory {
+  gatomicrefcount ref;
   const BkHistoryDriver *driver;
   gpointer conn;
   char *display;       /* the database as errors name it: never a password */

@@ -209,8 +209,15 @@ bk_history_sqlite_open (BkHistory *h, const char *path, BkHistoryOpenFlags flags
   int open_flags = SQLITE_OPEN_READWRITE | (existing ? 0 : SQLITE_OPEN_CREATE);
   if (sqlite3_open_v2 (path, &db, open_flags, NULL) != SQLITE_OK)
     {
-      g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_DB, "cannot open database: %s",
-                   db ? sqlite3_errmsg (db) : "out of memory");
+      /* SQLite says only "unable to open database file": name the usual
+       * cause, a directory that is not there */
+      g_autofree char *parent = g_path_get_dirname (path);
+      if (!g_file_test (parent, G_FILE_TEST_IS_DIR))
+        g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_DB,
+                     "cannot open database: no directory '%s'", parent);
+      else
+        g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_DB, "cannot open database: %s",
+                     db ? sqlite3_errmsg (db) : "out of memory");
       sqlite3_close (db);
       return FALSE;
     }

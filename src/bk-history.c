@@ -71,6 +71,7 @@ static const char suppress_sql[] =
   " FROM live GROUP BY address";
 
 static const char count_sql[] = "SELECT COUNT(*) FROM events";
+static const char count_address_sql[] = "SELECT COUNT(*) FROM events WHERE address = $1";
 static const char by_domain_sql[] = "SELECT lower(domain), class, COUNT(*) FROM events GROUP BY lower(domain), class";
 static const char by_reason_sql[] = "SELECT reason, class, COUNT(*) FROM events GROUP BY reason, class";
 
@@ -164,8 +165,12 @@ mask_uri (const char *uri)
  * bk_history_display_name:
  * @target: a --db value
  *
+ * Names a history target for messages, without its password.
+ *
  * Returns: (transfer full): @target as messages show it: a PostgreSQL
  *   target with its password replaced by "***"
+ *
+ * Since: 0.1
  */
 char *
 bk_history_display_name (const char *target)
@@ -179,15 +184,62 @@ bk_history_display_name (const char *target)
 }
 
 /**
+ * BkHistory:
+ *
+ * The per-address bounce history of a mailing list, kept across runs in
+ * an SQLite file or a PostgreSQL database (several hosts recording into
+ * one history): what `ingest` records and `suppress` reads. Reference
+ * counted; the last reference closes the database. One thread at a time.
+ *
+ * Since: 0.1
+ */
+G_DEFINE_BOXED_TYPE (BkHistory, bk_history, bk_history_ref, bk_history_unref)
+
+/**
+ * bk_history_ref:
+ * @history: a history
+ *
+ * Takes a reference to @history.
+ *
+ * Returns: (transfer full): @history
+ *
+ * Since: 0.1
+ */
+BkHistory *
+bk_history_ref (BkHistory *history)
+{
+  g_return_val_if_fail (history != NULL, NULL);
+  g_atomic_ref_count_inc (&history->ref);
+  return history;
+}
+
+/**
  * bk_history_close:
  * @history: (transfer full) (nullable): a history
  *
- * Closes @history; a batch still open is rolled back.
+ * Drops a reference to @history, as bk_history_unref() does.
+ *
+ * Since: 0.1
  */
 void
-bk_history_close (BkHistory *h)
+bk_history_close (BkHistory *history)
 {
-  if (h == NULL)
+  bk_history_unref (history);
+}
+
+/**
+ * bk_history_unref:
+ * @history: (transfer full) (nullable): a history
+ *
+ * Drops a reference; the last one closes the database (a batch still
+ * open is rolled back).
+ *
+ * Since: 0.1
+ */
+void
+bk_history_unref (BkHistory *h)
+{
+  if (h == NULL || !g_atomic_ref_count_dec (&h->ref))
     return;
   if (h->in_batch && h->driver)
     h->driver->rollback (h, NULL);
@@ -198,7 +250,7 @@ bk_history_close (BkHistory *h)
 }
 
 /**
- * bk_history_open_full:
+ * bk_history_open_full: (constructor)
  * @target: an SQLite file path, or a PostgreSQL URI or keyword string
  * @flags: whether to create a missing history
  * @error: return location for a #GError
@@ -208,12 +260,15 @@ bk_history_close (BkHistory *h)
  * display name.
  *
  * Returns: (transfer full) (nullable): the history
+ *
+ * Since: 0.1
  */
 BkHistory *
 bk_history_open_full (const char *target, BkHistoryOpenFlags flags, GError **error)
 {
   g_return_val_if_fail (target != NULL, NULL);
   g_autoptr (BkHistory) h = g_new0 (BkHistory, 1);
+  g_atomic_ref_count_init (&h->ref);
   h->display = bk_history_display_name (target);
   gboolean ok = bk_history_target_is_pg (target) ? bk_history_pg_open (h, target, flags, error)
                                                   : bk_history_sqlite_open (h, target, flags, error);
@@ -226,12 +281,16 @@ bk_history_open_full (const char *target, BkHistoryOpenFlags flags, GError **err
 }
 
 /**
- * bk_history_open:
+ * bk_history_open: (constructor)
  * @target: the database: a file (SQLite), or a PostgreSQL URI or keyword
  *   string; created with its schema on first use
  * @error: return location for a #GError
  *
+ * Opens (and on first use creates) the history at @target.
+ *
  * Returns: (transfer full) (nullable): the history
+ *
+ * Since: 0.1
  */
 BkHistory *
 bk_history_open (const char *target, GError **error)
@@ -241,8 +300,13 @@ bk_history_open (const char *target, GError **error)
 
 /**
  * bk_history_get_name:
+ * @history: a history
+ *
+ * The database of @history as error messages name it.
  *
  * Returns: (transfer none): the database as messages name it (no password)
+ *
+ * Since: 0.1
  */
 const char *
 bk_history_get_name (BkHistory *h)
@@ -252,8 +316,13 @@ bk_history_get_name (BkHistory *h)
 
 /**
  * bk_history_get_engine:
+ * @history: a history
+ *
+ * The engine behind @history.
  *
  * Returns: (transfer none): "sqlite" or "postgresql"
+ *
+ * Since: 0.1
  */
 const char *
 bk_history_get_engine (BkHistory *h)
@@ -270,8 +339,14 @@ fail (BkHistory *h, GError **error)
 
 /**
  * bk_history_begin:
+ * @history: a history
+ * @error: return location for a #GError
  *
  * Starts a batch: events recorded until bk_history_commit() land together.
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ *
+ * Since: 0.1
  */
 gboolean
 bk_history_begin (BkHistory *h, GError **error)
@@ -284,6 +359,14 @@ bk_history_begin (BkHistory *h, GError **error)
 
 /**
  * bk_history_commit:
+ * @history: a history
+ * @error: return location for a #GError
+ *
+ * Ends the batch bk_history_begin() started, keeping what it recorded.
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ *
+ * Since: 0.1
  */
 gboolean
 bk_history_commit (BkHistory *h, GError **error)
@@ -299,8 +382,14 @@ bk_history_commit (BkHistory *h, GError **error)
 
 /**
  * bk_history_rollback:
+ * @history: a history
+ * @error: return location for a #GError
  *
  * Abandons the batch: nothing recorded since bk_history_begin() stays.
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ *
+ * Since: 0.1
  */
 gboolean
 bk_history_rollback (BkHistory *h, GError **error)
@@ -313,8 +402,12 @@ bk_history_rollback (BkHistory *h, GError **error)
  * bk_history_message_key:
  * @message: a bounce
  *
+ * The key under which the events of @message are recorded, so that recording a bounce twice adds nothing.
+ *
  * Returns: (transfer full): the identity of @message: "mid:" and its
  *   Message-ID, or "sha256:" and a digest of the whole message
+ *
+ * Since: 0.1
  */
 char *
 bk_history_message_key (GMimeMessage *message)
@@ -341,12 +434,18 @@ event_time (const char *date)
 
 /**
  * bk_history_record:
+ * @history: a history
  * @report: an analysed bounce
  * @message_key: its identity (bk_history_message_key())
  * @source: (nullable): where it came from, kept for reference
  * @out_added: (out) (optional): events actually added (0 when already known)
+ * @error: return location for a #GError
  *
  * Records every recipient of @report that has an address.
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ *
+ * Since: 0.1
  */
 gboolean
 bk_history_record (BkHistory *h, const BkReport *report, const char *message_key,
@@ -390,11 +489,46 @@ bk_history_record (BkHistory *h, const BkReport *report, const char *message_key
 }
 
 /**
+ * bk_history_count_events:
+ * @history: a history
+ * @address: an address (compared without regard to case)
+ * @out_count: (out): events recorded for @address, before or after any reset
+ * @error: return location for a #GError
+ *
+ * Counts the events recorded for @address: 0 for an address the history
+ * does not know (a typo, for `forgive`).
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ *
+ * Since: 0.1
+ */
+gboolean
+bk_history_count_events (BkHistory *history, const char *address, guint64 *out_count, GError **error)
+{
+  g_return_val_if_fail (history != NULL && address != NULL && out_count != NULL, FALSE);
+  BkSqlParam p[] = { BK_SQL_TEXT (address) };
+  g_autoptr (BkSqlRows) rows = NULL;
+  if (!history->driver->query (history, count_address_sql, p, G_N_ELEMENTS (p), &rows, NULL, error))
+    {
+      g_prefix_error (error, "cannot query the history: ");
+      return fail (history, error);
+    }
+  *out_count = rows->n_rows ? (guint64) bk_sql_rows_int (rows, 0, 0) : 0;
+  return TRUE;
+}
+
+/**
  * bk_history_forgive:
+ * @history: a history
  * @address: the address to reset
- * @now: the time of the reset
+ * @now: the time of the reset (Unix seconds)
+ * @error: return location for a #GError
  *
  * Forgets the address's bounces up to @now.
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ *
+ * Since: 0.1
  */
 gboolean
 bk_history_forgive (BkHistory *h, const char *address, gint64 now, GError **error)
@@ -408,6 +542,124 @@ bk_history_forgive (BkHistory *h, const char *address, gint64 now, GError **erro
   return TRUE;
 }
 
+/**
+ * BkSuppressed:
+ * @address: the address to stop mailing
+ * @why: "hard", "complaint" or "soft-threshold"
+ * @hard: hard bounces since the last reset
+ * @soft: soft bounces in the window
+ * @policy: policy bounces in the window
+ * @complaints: complaints since the last reset
+ * @last_reason: (nullable): reason of the latest event
+ * @last_time: time of the latest event (Unix seconds)
+ *
+ * One address of the suppression list, with its evidence.
+ *
+ * Since: 0.1
+ */
+G_DEFINE_BOXED_TYPE (BkSuppressed, bk_suppressed, bk_suppressed_copy, bk_suppressed_free)
+
+/**
+ * BkSuppressOptions:
+ * @soft_threshold: soft bounces that suppress an address (default 3)
+ * @soft_span_days: the soft bounces must spread over at least this many
+ *   days (default 7)
+ * @window_days: only events this recent count (soft and policy; default 30)
+ * @include_policy: policy bounces count toward the soft threshold
+ * @now: the reference time (Unix seconds)
+ *
+ * The thresholds of bk_history_suppress(). bk_suppress_options_new()
+ * gives the defaults the `suppress` command uses.
+ *
+ * Since: 0.1
+ */
+G_DEFINE_BOXED_TYPE (BkSuppressOptions, bk_suppress_options, bk_suppress_options_copy, bk_suppress_options_free)
+
+/**
+ * bk_suppress_options_new:
+ *
+ * Creates suppression thresholds with the defaults of the `suppress` command.
+ *
+ * Returns: (transfer full): the default thresholds (3 soft bounces over
+ *   at least 7 days within 30 days, policy bounces not counted), with
+ *   @now the current time
+ *
+ * Since: 0.1
+ */
+BkSuppressOptions *
+bk_suppress_options_new (void)
+{
+  BkSuppressOptions *o = g_new0 (BkSuppressOptions, 1);
+  o->soft_threshold = 3;
+  o->soft_span_days = 7;
+  o->window_days = 30;
+  o->include_policy = FALSE;
+  o->now = g_get_real_time () / G_USEC_PER_SEC;
+  return o;
+}
+
+/**
+ * bk_suppress_options_copy:
+ * @options: options
+ *
+ * Copies suppression thresholds.
+ *
+ * Returns: (transfer full): a copy of @options
+ *
+ * Since: 0.1
+ */
+BkSuppressOptions *
+bk_suppress_options_copy (const BkSuppressOptions *options)
+{
+  g_return_val_if_fail (options != NULL, NULL);
+  BkSuppressOptions *copy = g_new (BkSuppressOptions, 1);
+  *copy = *options;
+  return copy;
+}
+
+/**
+ * bk_suppress_options_free:
+ * @options: (transfer full) (nullable): options
+ *
+ * Frees suppression thresholds.
+ *
+ * Since: 0.1
+ */
+void
+bk_suppress_options_free (BkSuppressOptions *options)
+{
+  g_free (options);
+}
+
+/**
+ * bk_suppressed_copy:
+ * @s: an entry of the suppression list
+ *
+ * Copies an entry of the suppression list.
+ *
+ * Returns: (transfer full): a copy of @s
+ *
+ * Since: 0.1
+ */
+BkSuppressed *
+bk_suppressed_copy (const BkSuppressed *s)
+{
+  g_return_val_if_fail (s != NULL, NULL);
+  BkSuppressed *copy = g_new (BkSuppressed, 1);
+  *copy = *s;
+  copy->address = g_strdup (s->address);
+  copy->last_reason = g_strdup (s->last_reason);
+  return copy;
+}
+
+/**
+ * bk_suppressed_free:
+ * @s: (transfer full) (nullable): an entry of the suppression list
+ *
+ * Frees an entry of the suppression list.
+ *
+ * Since: 0.1
+ */
 void
 bk_suppressed_free (BkSuppressed *s)
 {
@@ -431,10 +683,17 @@ by_address (gconstpointer a, gconstpointer b)
 
 /**
  * bk_history_suppress:
+ * @history: a history
  * @options: the thresholds
+ * @error: return location for a #GError
  *
- * Returns: (transfer full) (element-type BkSuppressed): the addresses to
- *   stop mailing, sorted
+ * Lists the addresses to stop mailing under @options: any hard bounce, any complaint, or enough soft bounces spread over enough days.
+ *
+ * Returns: (transfer container) (element-type BkSuppressed) (nullable): the
+ *   addresses to stop mailing, sorted, or %NULL with @error set; the
+ *   array frees its entries (g_ptr_array_unref() frees them all)
+ *
+ * Since: 0.1
  */
 GPtrArray *
 bk_history_suppress (BkHistory *h, const BkSuppressOptions *o, GError **error)
@@ -536,9 +795,16 @@ counts_by (BkHistory *h, JsonBuilder *b, const char *name, const char *sql, GErr
 
 /**
  * bk_history_stats:
+ * @history: a history
+ * @error: return location for a #GError
  *
- * Returns: (transfer full) (nullable): {"events": n, "by_domain": {domain:
- *   {class: n}}, "by_reason": {reason: {class: n}}}
+ * Counts the recorded events, per domain and per reason, by class.
+ *
+ * Returns: (transfer full) (nullable): `{"events": n, "by_domain": {domain:
+ *   {class: n}}, "by_reason": {reason: {class: n}}}`, or %NULL with
+ *   @error set
+ *
+ * Since: 0.1
  */
 JsonNode *
 bk_history_stats (BkHistory *h, GError **error)

@@ -23,6 +23,7 @@
 
 #include "bk-mbox.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -30,6 +31,7 @@
 #include <unistd.h>
 
 struct _BkReader {
+  gatomicrefcount ref;
   char *path;
   gboolean started;
   GQueue pending;           /* char* paths still to open (files or dirs) */
@@ -121,12 +123,15 @@ newline_stream (GMimeStream *stream)
  * Nothing is opened until the first bk_reader_next().
  *
  * Returns: (transfer full): a reader
+ *
+ * Since: 0.1
  */
 BkReader *
 bk_reader_new (const char *path)
 {
   g_return_val_if_fail (path != NULL, NULL);
   BkReader *rd = g_new0 (BkReader, 1);
+  g_atomic_ref_count_init (&rd->ref);
   rd->path = g_strdup (path);
   g_queue_init (&rd->pending);
   rd->seen_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -134,13 +139,75 @@ bk_reader_new (const char *path)
 }
 
 /**
+ * BkReader:
+ *
+ * Yields the messages of one input path, one at a time: a message file, an
+ * mbox file, a Maildir (cur/ and new/), a directory tree of message files,
+ * or "-" for standard input. Memory holds one message at a time.
+ * Reference counted; one thread at a time reads from it.
+ *
+ * Since: 0.1
+ */
+G_DEFINE_BOXED_TYPE (BkReader, bk_reader, bk_reader_ref, bk_reader_unref)
+
+/**
+ * BkReaderItem:
+ * @source: the file the message came from (the path as given for files)
+ * @index: the message's number inside an mbox (from 1), 0 otherwise
+ * @message: (nullable): the parsed message, or %NULL when @error is set
+ * @error: (nullable): why this input could not be read
+ *
+ * One message of a [struct@Bouncekit.Reader], or the error of an input
+ * that could not be read.
+ *
+ * Since: 0.1
+ */
+G_DEFINE_BOXED_TYPE (BkReaderItem, bk_reader_item, bk_reader_item_copy, bk_reader_item_free)
+
+/**
+ * bk_reader_ref:
+ * @reader: a reader
+ *
+ * Takes a reference to @reader.
+ *
+ * Returns: (transfer full): @reader
+ *
+ * Since: 0.1
+ */
+BkReader *
+bk_reader_ref (BkReader *reader)
+{
+  g_return_val_if_fail (reader != NULL, NULL);
+  g_atomic_ref_count_inc (&reader->ref);
+  return reader;
+}
+
+/**
  * bk_reader_free:
  * @reader: (transfer full) (nullable): a reader
+ *
+ * Drops a reference to @reader, as bk_reader_unref() does.
+ *
+ * Since: 0.1
  */
 void
-bk_reader_free (BkReader *rd)
+bk_reader_free (BkReader *reader)
 {
-  if (rd == NULL)
+  bk_reader_unref (reader);
+}
+
+/**
+ * bk_reader_unref:
+ * @reader: (transfer full) (nullable): a reader
+ *
+ * Drops a reference; the last one closes the input.
+ *
+ * Since: 0.1
+ */
+void
+bk_reader_unref (BkReader *rd)
+{
+  if (rd == NULL || !g_atomic_ref_count_dec (&rd->ref))
     return;
   g_free (rd->path);
   g_queue_clear_full (&rd->pending, g_free);
@@ -151,8 +218,34 @@ bk_reader_free (BkReader *rd)
 }
 
 /**
+ * bk_reader_item_copy:
+ * @item: an item
+ *
+ * Copies an item.
+ *
+ * Returns: (transfer full): a copy of @item (its message shared, not copied)
+ *
+ * Since: 0.1
+ */
+BkReaderItem *
+bk_reader_item_copy (const BkReaderItem *item)
+{
+  g_return_val_if_fail (item != NULL, NULL);
+  BkReaderItem *copy = g_new0 (BkReaderItem, 1);
+  copy->source = g_strdup (item->source);
+  copy->index = item->index;
+  copy->message = item->message ? g_object_ref (item->message) : NULL;
+  copy->error = item->error ? g_error_copy (item->error) : NULL;
+  return copy;
+}
+
+/**
  * bk_reader_item_free:
  * @item: (transfer full) (nullable): an item
+ *
+ * Frees an item and drops its message.
+ *
+ * Since: 0.1
  */
 void
 bk_reader_item_free (BkReaderItem *item)
@@ -168,6 +261,8 @@ bk_reader_item_free (BkReaderItem *item)
 /**
  * bk_raw_item_free: (skip)
  * @raw: (transfer full) (nullable): an item
+ *
+ * Frees a raw item.
  */
 void
 bk_raw_item_free (BkRawItem *raw)
@@ -221,13 +316,15 @@ parse_owned (GByteArray *bytes, GError **error)
 
 /**
  * bk_message_parse_bytes:
- * @data: one message
+ * @data: (array length=len) (element-type guint8): one message
  * @len: its length
  * @error: return location for a #GError
  *
  * Parses one message held in memory; CRLF and CR line ends are accepted.
  *
  * Returns: (transfer full) (nullable): the message
+ *
+ * Since: 0.1
  */
 GMimeMessage *
 bk_message_parse_bytes (const char *data, gsize len, GError **error)
@@ -454,6 +551,16 @@ queue_dir (BkReader *rd, const char *dir, GError **error)
       if (!g_hash_table_add (rd->seen_dirs, key))
         return TRUE;   /* already walked: a symlink loop */
     }
+  /* the reason alone: GLib's message names the path again, in other
+   * quotes, and the caller names it once (g_dir_open keeps no errno) */
+  DIR *probe = opendir (dir);
+  if (probe == NULL)
+    {
+      int e = errno;
+      g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (e), g_strerror (e));
+      return FALSE;
+    }
+  closedir (probe);
   g_autoptr (GDir) d = g_dir_open (dir, 0, error);
   if (d == NULL)
     return FALSE;
@@ -598,8 +705,12 @@ bk_reader_next_raw (BkReader *rd)
  * bk_reader_next:
  * @reader: a reader
  *
+ * Reads the next message of the input.
+ *
  * Returns: (transfer full) (nullable): the next message or input error, or
  *   %NULL at the end
+ *
+ * Since: 0.1
  */
 BkReaderItem *
 bk_reader_next (BkReader *rd)

@@ -13,10 +13,57 @@
 #include <stdarg.h>
 
 G_DEFINE_BOXED_TYPE (BkReport, bk_report, bk_report_ref, bk_report_unref)
+G_DEFINE_BOXED_TYPE (BkRecipient, bk_recipient, bk_recipient_copy, bk_recipient_free)
 
-static void
-recipient_free (BkRecipient *r)
+/**
+ * bk_recipient_copy:
+ * @rcpt: a recipient
+ *
+ * Copies a recipient, strings and evidence included.
+ *
+ * Returns: (transfer full): a deep copy of @rcpt, owned by nobody else
+ *   (a binding's copy of a recipient it read from a report)
+ *
+ * Since: 0.1
+ */
+BkRecipient *
+bk_recipient_copy (const BkRecipient *rcpt)
 {
+  g_return_val_if_fail (rcpt != NULL, NULL);
+  BkRecipient *r = g_new0 (BkRecipient, 1);
+  r->recipient = g_strdup (rcpt->recipient);
+  r->original_recipient = g_strdup (rcpt->original_recipient);
+  r->action = g_strdup (rcpt->action);
+  r->status = g_strdup (rcpt->status);
+  r->reply_code = g_strdup (rcpt->reply_code);
+  r->klass = rcpt->klass;
+  r->reason = g_strdup (rcpt->reason);
+  r->diagnostic = g_strdup (rcpt->diagnostic);
+  r->diagnostic_type = g_strdup (rcpt->diagnostic_type);
+  r->remote_mta = g_strdup (rcpt->remote_mta);
+  r->feedback_type = g_strdup (rcpt->feedback_type);
+  r->date = g_strdup (rcpt->date);
+  r->rule = g_strdup (rcpt->rule);
+  r->evidence = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; rcpt->evidence && i < rcpt->evidence->len; i++)
+    g_ptr_array_add (r->evidence, g_strdup (g_ptr_array_index (rcpt->evidence, i)));
+  return r;
+}
+
+/**
+ * bk_recipient_free:
+ * @rcpt: (transfer full) (nullable): a recipient of bk_recipient_copy()
+ *
+ * Frees a copy; a report frees its own recipients.
+ *
+ * Since: 0.1
+ */
+void
+bk_recipient_free (BkRecipient *rcpt)
+{
+  BkRecipient *r = rcpt;
+  if (r == NULL)
+    return;
   g_free (r->recipient);
   g_free (r->original_recipient);
   g_free (r->action);
@@ -29,7 +76,8 @@ recipient_free (BkRecipient *r)
   g_free (r->feedback_type);
   g_free (r->date);
   g_free (r->rule);
-  g_ptr_array_unref (r->evidence);
+  if (r->evidence)
+    g_ptr_array_unref (r->evidence);
   g_free (r);
 }
 
@@ -38,7 +86,7 @@ bk_report_new (void)
 {
   BkReport *report = g_new0 (BkReport, 1);
   g_atomic_ref_count_init (&report->ref);
-  report->recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) recipient_free);
+  report->recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_recipient_free);
   report->evidence = g_ptr_array_new_with_free_func (g_free);
   return report;
 }
@@ -85,10 +133,124 @@ bk_evidence (GPtrArray *evidence, const char *fmt, ...)
 }
 
 /**
+ * bk_report_get_recipients:
+ * @report: a #BkReport
+ *
+ * The recipients of @report.
+ *
+ * Returns: (transfer none) (element-type BkRecipient): the recipients, in
+ *   report order
+ *
+ * Since: 0.1
+ */
+GPtrArray *
+bk_report_get_recipients (const BkReport *report)
+{
+  g_return_val_if_fail (report != NULL, NULL);
+  return report->recipients;
+}
+
+/**
+ * bk_report_get_n_recipients:
+ * @report: a #BkReport
+ *
+ * The number of recipients of @report.
+ *
+ * Returns: the number of recipients
+ *
+ * Since: 0.1
+ */
+guint
+bk_report_get_n_recipients (const BkReport *report)
+{
+  g_return_val_if_fail (report != NULL, 0);
+  return report->recipients->len;
+}
+
+/**
+ * bk_report_get_recipient:
+ * @report: a #BkReport
+ * @index_: a position, below bk_report_get_n_recipients()
+ *
+ * The recipients one by one, for bindings whose arrays of records are
+ * unreliable (Perl's Glib::Object::Introspection 0.049 reads only the
+ * first element of a GPtrArray of records).
+ *
+ * Returns: (transfer none): the recipient at @index_
+ *
+ * Since: 0.1
+ */
+BkRecipient *
+bk_report_get_recipient (const BkReport *report, guint index_)
+{
+  g_return_val_if_fail (report != NULL && index_ < report->recipients->len, NULL);
+  return g_ptr_array_index (report->recipients, index_);
+}
+
+/**
+ * bk_report_get_evidence:
+ * @report: a #BkReport
+ *
+ * The report-level explain lines of @report.
+ *
+ * Returns: (transfer none) (element-type utf8): the report-level steps of
+ *   the analysis, for explain (empty when the analyzer kept none)
+ *
+ * Since: 0.1
+ */
+GPtrArray *
+bk_report_get_evidence (const BkReport *report)
+{
+  g_return_val_if_fail (report != NULL, NULL);
+  return report->evidence;
+}
+
+/**
+ * bk_recipient_get_evidence:
+ * @rcpt: a #BkRecipient
+ *
+ * The explain lines of @rcpt.
+ *
+ * Returns: (transfer none) (element-type utf8): how each value was found,
+ *   for explain (empty when the analyzer kept none)
+ *
+ * Since: 0.1
+ */
+GPtrArray *
+bk_recipient_get_evidence (const BkRecipient *rcpt)
+{
+  g_return_val_if_fail (rcpt != NULL, NULL);
+  return rcpt->evidence;
+}
+
+/**
+ * bk_recipient_get_date:
+ * @rcpt: a recipient of @report
+ * @report: the report
+ *
+ * The date the output contract gives for @rcpt: its own
+ * (Last-Attempt-Date, Arrival-Date), else the report's.
+ *
+ * Returns: (transfer none) (nullable): the date as the report wrote it
+ *
+ * Since: 0.1
+ */
+const char *
+bk_recipient_get_date (const BkRecipient *rcpt, const BkReport *report)
+{
+  g_return_val_if_fail (rcpt != NULL && report != NULL, NULL);
+  return rcpt->date ? rcpt->date : report->date;
+}
+
+/**
  * bk_report_ref:
  * @report: a #BkReport
  *
+ * Takes a reference to @report.
+ *
  * Returns: (transfer full): @report
+ *
+ * Since: 0.1
  */
 BkReport *
 bk_report_ref (BkReport *report)
@@ -100,7 +262,11 @@ bk_report_ref (BkReport *report)
 
 /**
  * bk_report_unref:
- * @report: (transfer full): a #BkReport
+ * @report: (transfer full) (nullable): a #BkReport
+ *
+ * Drops a reference to @report; the last one frees it.
+ *
+ * Since: 0.1
  */
 void
 bk_report_unref (BkReport *report)
@@ -124,8 +290,12 @@ bk_report_unref (BkReport *report)
  * bk_report_is_bounce:
  * @report: a #BkReport
  *
+ * Whether @report is a bounce: some recipient failed or was delayed.
+ *
  * Returns: %TRUE when the message reports at least one failed or delayed
  *   recipient (what `bouncekit check` answers)
+ *
+ * Since: 0.1
  */
 gboolean
 bk_report_is_bounce (const BkReport *report)
@@ -143,8 +313,12 @@ bk_report_is_bounce (const BkReport *report)
  * bk_recipient_is_reportable:
  * @rcpt: a #BkRecipient
  *
+ * Whether `scan` prints @rcpt without `--all`.
+ *
  * Returns: %TRUE for what `scan` prints without --all: failed and delayed
  *   recipients and complaints
+ *
+ * Since: 0.1
  */
 gboolean
 bk_recipient_is_reportable (const BkRecipient *rcpt)
@@ -169,7 +343,12 @@ add_str (JsonBuilder *b, const char *key, const char *value)
  * @source: the input path as given ("-" for stdin)
  * @index: position inside an mbox from 1, or 0 for a single message
  *
- * Returns: (transfer full): the JSON object of DESIGN's output contract
+ * The JSON object `scan --format json` prints for @rcpt.
+ *
+ * Returns: (transfer full): the JSON object of the output contract
+ *   (every key present, %NULL values as JSON null)
+ *
+ * Since: 0.1
  */
 JsonNode *
 bk_report_recipient_to_json (const BkReport *report, const BkRecipient *rcpt,

@@ -1128,7 +1128,7 @@ compare_names (gconstpointer a, gconstpointer b)
 }
 
 /**
- * bk_ruleset_load_dir:
+ * bk_ruleset_load_dir: (constructor)
  * @dir: a rules directory
  * @error: return location for a #GError
  *
@@ -1136,6 +1136,8 @@ compare_names (gconstpointer a, gconstpointer b)
  * file names.
  *
  * Returns: (transfer full) (nullable): the ruleset, or %NULL with @error set
+ *
+ * Since: 0.1
  */
 BkRuleset *
 bk_ruleset_load_dir (const char *dir, GError **error)
@@ -1144,7 +1146,7 @@ bk_ruleset_load_dir (const char *dir, GError **error)
 }
 
 /**
- * bk_ruleset_load_dir_full:
+ * bk_ruleset_load_dir_full: (constructor)
  * @dir: a rules directory
  * @flags: %BK_RULESET_FLAGS_NO_JIT to skip JIT compilation (one message
  *   analysed per process: JIT costs more than it saves)
@@ -1158,6 +1160,8 @@ bk_ruleset_load_dir (const char *dir, GError **error)
  * rules decodes the compiled patterns instead of compiling them.
  *
  * Returns: (transfer full) (nullable): the ruleset, or %NULL with @error set
+ *
+ * Since: 0.1
  */
 BkRuleset *
 bk_ruleset_load_dir_full (const char *dir, BkRulesetFlags flags, const char *cache_dir, GError **error)
@@ -1187,10 +1191,61 @@ bk_ruleset_load_dir_full (const char *dir, BkRulesetFlags flags, const char *cac
 }
 
 /**
+ * BkRuleset:
+ *
+ * The compiled rules of one rules directory (see rules/README.md). Read-only
+ * once loaded, so one ruleset may be shared by analyzers in several threads.
+ * Reference counted.
+ *
+ * Since: 0.1
+ */
+G_DEFINE_BOXED_TYPE (BkRuleset, bk_ruleset, bk_ruleset_ref, bk_ruleset_unref)
+
+/**
+ * bk_ruleset_get_default_dir:
+ *
+ * The rules directory installed with the library
+ * (`$datadir/bouncekit/rules` of the prefix it was built for). The library
+ * reads no environment variable; a program that honours `BOUNCEKIT_RULES`
+ * (as the `bouncekit` command does) checks it itself.
+ *
+ * Returns: (transfer none) (type filename): the installed rules directory
+ *
+ * Since: 0.1
+ */
+const char *
+bk_ruleset_get_default_dir (void)
+{
+  return BK_RULES_DIR;
+}
+
+/**
+ * bk_ruleset_new_default:
+ * @error: return location for a #GError
+ *
+ * Loads the rules installed with the library
+ * ([func@Bouncekit.Ruleset.get_default_dir]), so that a program needs no
+ * rules path of its own.
+ *
+ * Returns: (transfer full) (nullable): the ruleset, or %NULL with @error set
+ *
+ * Since: 0.1
+ */
+BkRuleset *
+bk_ruleset_new_default (GError **error)
+{
+  return bk_ruleset_load_dir (BK_RULES_DIR, error);
+}
+
+/**
  * bk_ruleset_ref:
  * @rules: a #BkRuleset
  *
+ * Takes a reference to @rules.
+ *
  * Returns: (transfer full): @rules
+ *
+ * Since: 0.1
  */
 BkRuleset *
 bk_ruleset_ref (BkRuleset *rules)
@@ -1202,7 +1257,11 @@ bk_ruleset_ref (BkRuleset *rules)
 
 /**
  * bk_ruleset_unref:
- * @rules: (transfer full): a #BkRuleset
+ * @rules: (transfer full) (nullable): a #BkRuleset
+ *
+ * Drops a reference to @rules; the last one frees it.
+ *
+ * Since: 0.1
  */
 void
 bk_ruleset_unref (BkRuleset *rules)
@@ -1240,7 +1299,11 @@ bk_ruleset_unref (BkRuleset *rules)
  * bk_ruleset_count:
  * @rules: a #BkRuleset
  *
+ * The number of rules of @rules.
+ *
  * Returns: the number of compiled patterns
+ *
+ * Since: 0.1
  */
 guint
 bk_ruleset_count (const BkRuleset *rules)
@@ -1252,7 +1315,11 @@ bk_ruleset_count (const BkRuleset *rules)
  * bk_ruleset_count_formats:
  * @rules: a #BkRuleset
  *
+ * The number of free-text formats of @rules.
+ *
  * Returns: the number of free-text formats
+ *
+ * Since: 0.1
  */
 guint
 bk_ruleset_count_formats (const BkRuleset *rules)
@@ -1264,7 +1331,11 @@ bk_ruleset_count_formats (const BkRuleset *rules)
  * bk_ruleset_get_dir:
  * @rules: a #BkRuleset
  *
- * Returns: (transfer none): the directory the rules came from
+ * The directory @rules was loaded from.
+ *
+ * Returns: (transfer none) (type filename): the directory the rules came from
+ *
+ * Since: 0.1
  */
 const char *
 bk_ruleset_get_dir (const BkRuleset *rules)

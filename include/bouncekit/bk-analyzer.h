@@ -6,6 +6,7 @@
 #endif
 
 #include <glib.h>
+#include <glib-object.h>
 #include <gmime/gmime.h>
 #include <bouncekit/bk-export.h>
 #include <bouncekit/bk-ruleset.h>
@@ -13,19 +14,15 @@
 
 G_BEGIN_DECLS
 
-/**
- * BkAnalyzer:
- *
- * Turns one message into a #BkReport. Holds the PCRE2 match data it reuses
- * from message to message, so an analyzer belongs to one thread at a time;
- * create one per worker, all sharing one #BkRuleset.
- */
-typedef struct _BkAnalyzer BkAnalyzer;
+#define BK_TYPE_ANALYZER (bk_analyzer_get_type ())
+BK_API G_DECLARE_FINAL_TYPE (BkAnalyzer, bk_analyzer, BK, ANALYZER, GObject)
 
 BK_API void bk_init (void);
 BK_API void bk_parse_attached_messages (gboolean parse);
 BK_API BkAnalyzer *bk_analyzer_new (BkRuleset *rules);
 BK_API void bk_analyzer_free (BkAnalyzer *analyzer);
+BK_API BkRuleset *bk_analyzer_get_ruleset (BkAnalyzer *analyzer);
+BK_API gboolean bk_analyzer_get_evidence (BkAnalyzer *analyzer);
 BK_API void bk_analyzer_set_evidence (BkAnalyzer *analyzer,
                                       gboolean keep);
 BK_API BkReport *bk_analyzer_analyze (BkAnalyzer *analyzer,
@@ -34,7 +31,5 @@ BK_API BkReport *bk_analyzer_analyze_bytes (BkAnalyzer *analyzer,
                                             const char *data,
                                             gsize len,
                                             GError **error);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkAnalyzer, bk_analyzer_free)
 
 G_END_DECLS

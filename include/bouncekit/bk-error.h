@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  * @BK_RULES_ERROR_EMPTY: the directory holds no rule file
  *
  * Errors while loading rules. May be extended later.
+ *
+ * Since: 0.1
  */
 typedef enum {
   BK_RULES_ERROR_SYNTAX,
@@ -39,6 +41,8 @@ typedef enum {
  * @BK_INPUT_ERROR_UNSUPPORTED: the path is neither file nor directory
  *
  * Errors while reading input. May be extended later.
+ *
+ * Since: 0.1
  */
 typedef enum {
   BK_INPUT_ERROR_NOT_A_MESSAGE,
@@ -57,6 +61,8 @@ typedef enum {
  * @BK_HISTORY_ERROR_UNSUPPORTED: the target names an engine this build lacks
  *
  * Errors of the bounce history database. May be extended later.
+ *
+ * Since: 0.1
  */
 typedef enum {
   BK_HISTORY_ERROR_DB,

@@ -6,19 +6,14 @@
 #endif
 
 #include <glib.h>
+#include <glib-object.h>
 #include <gmime/gmime.h>
+#include <json-glib/json-glib.h>
 #include <bouncekit/bk-export.h>
 #include <bouncekit/bk-report.h>
 
 G_BEGIN_DECLS
 
-/**
- * BkHistory:
- *
- * The per-address bounce history of a mailing list, kept across runs in
- * an SQLite file or a PostgreSQL database (several hosts recording into
- * one history): what `ingest` records and `suppress` reads.
- */
 typedef struct _BkHistory BkHistory;
 
 /**
@@ -26,20 +21,16 @@ typedef struct _BkHistory BkHistory;
  * @BK_HISTORY_OPEN_DEFAULT: create the database and its schema if missing
  * @BK_HISTORY_OPEN_EXISTING: only open a history that exists; otherwise
  *   fail with %BK_HISTORY_ERROR_MISSING (for commands that only read)
+ *
+ * How bk_history_open_full() opens a history.
+ *
+ * Since: 0.1
  */
 typedef enum {
   BK_HISTORY_OPEN_DEFAULT = 0,
   BK_HISTORY_OPEN_EXISTING = 1 << 0,
 } BkHistoryOpenFlags;
 
-/**
- * BkSuppressOptions:
- * @soft_threshold: soft bounces that suppress an address (default 3)
- * @soft_span_days: the soft bounces must spread over at least this many days
- * @window_days: only events this recent count (soft and policy)
- * @include_policy: policy bounces count toward the soft threshold
- * @now: the reference time (Unix seconds)
- */
 typedef struct {
   guint soft_threshold;
   guint soft_span_days;
@@ -48,17 +39,6 @@ typedef struct {
   gint64 now;
 } BkSuppressOptions;
 
-/**
- * BkSuppressed:
- * @address: the address to stop mailing
- * @why: "hard", "complaint" or "soft-threshold"
- * @hard: hard bounces since the last reset
- * @soft: soft bounces in the window
- * @policy: policy bounces in the window
- * @complaints: complaints since the last reset
- * @last_reason: reason of the latest event
- * @last_time: time of the latest event (Unix seconds)
- */
 typedef struct {
   char *address;
   const char *why;
@@ -70,7 +50,16 @@ typedef struct {
   gint64 last_time;
 } BkSuppressed;
 
+#define BK_TYPE_HISTORY (bk_history_get_type ())
+#define BK_TYPE_SUPPRESSED (bk_suppressed_get_type ())
+#define BK_TYPE_SUPPRESS_OPTIONS (bk_suppress_options_get_type ())
+
+BK_API GType bk_history_get_type (void) G_GNUC_CONST;
+BK_API GType bk_suppressed_get_type (void) G_GNUC_CONST;
+BK_API GType bk_suppress_options_get_type (void) G_GNUC_CONST;
 BK_API BkHistory *bk_history_open (const char *target, GError **error);
+BK_API BkHistory *bk_history_ref (BkHistory *history);
+BK_API void bk_history_unref (BkHistory *history);
 BK_API BkHistory *bk_history_open_full (const char *target, BkHistoryOpenFlags flags, GError **error);
 BK_API void bk_history_close (BkHistory *history);
 BK_API const char *bk_history_get_name (BkHistory *history);
@@ -89,13 +78,23 @@ BK_API gboolean bk_history_record (BkHistory *history,
 BK_API GPtrArray *bk_history_suppress (BkHistory *history,
                                        const BkSuppressOptions *options,
                                        GError **error);
+BK_API gboolean bk_history_count_events (BkHistory *history,
+                                         const char *address,
+                                         guint64 *out_count,
+                                         GError **error);
 BK_API gboolean bk_history_forgive (BkHistory *history,
                                     const char *address,
                                     gint64 now,
                                     GError **error);
 BK_API JsonNode *bk_history_stats (BkHistory *history, GError **error);
+BK_API BkSuppressed *bk_suppressed_copy (const BkSuppressed *s);
 BK_API void bk_suppressed_free (BkSuppressed *s);
+BK_API BkSuppressOptions *bk_suppress_options_new (void);
+BK_API BkSuppressOptions *bk_suppress_options_copy (const BkSuppressOptions *options);
+BK_API void bk_suppress_options_free (BkSuppressOptions *options);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkHistory, bk_history_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkHistory, bk_history_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkSuppressed, bk_suppressed_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkSuppressOptions, bk_suppress_options_free)
 
 G_END_DECLS

@@ -6,27 +6,14 @@
 #endif
 
 #include <glib.h>
+#include <glib-object.h>
 #include <gmime/gmime.h>
 #include <bouncekit/bk-export.h>
 
 G_BEGIN_DECLS
 
-/**
- * BkReader:
- *
- * Yields the messages of one input path, one at a time: a message file, an
- * mbox file, a Maildir (cur/ and new/), a directory tree of message files,
- * or "-" for standard input. Memory holds one message at a time.
- */
 typedef struct _BkReader BkReader;
 
-/**
- * BkReaderItem:
- * @source: the file the message came from (the path as given for files)
- * @index: the message's number inside an mbox (from 1), 0 otherwise
- * @message: (nullable): the parsed message, or %NULL when @error is set
- * @error: (nullable): why this input could not be read
- */
 typedef struct {
   char *source;
   gint64 index;
@@ -34,9 +21,17 @@ typedef struct {
   GError *error;
 } BkReaderItem;
 
+#define BK_TYPE_READER (bk_reader_get_type ())
+#define BK_TYPE_READER_ITEM (bk_reader_item_get_type ())
+
+BK_API GType bk_reader_get_type (void) G_GNUC_CONST;
+BK_API GType bk_reader_item_get_type (void) G_GNUC_CONST;
 BK_API BkReader *bk_reader_new (const char *path);
+BK_API BkReader *bk_reader_ref (BkReader *reader);
+BK_API void bk_reader_unref (BkReader *reader);
 BK_API BkReaderItem *bk_reader_next (BkReader *reader);
 BK_API void bk_reader_free (BkReader *reader);
+BK_API BkReaderItem *bk_reader_item_copy (const BkReaderItem *item);
 BK_API void bk_reader_item_free (BkReaderItem *item);
 BK_API GMimeMessage *bk_message_parse_bytes (const char *data,
                                              gsize len,
@@ -46,6 +41,10 @@ BK_API GMimeMessage *bk_message_parse_bytes (const char *data,
  * BkRawKind:
  * @BK_RAW_MESSAGE: one message file or standard input
  * @BK_RAW_MBOX: a piece of an mbox, its "From " line first
+ *
+ * What the bytes of a #BkRawItem hold.
+ *
+ * Since: 0.1
  */
 typedef enum {
   BK_RAW_MESSAGE,

@@ -27,11 +27,15 @@ G_BEGIN_DECLS
  * @remote_mta: (nullable): Remote-MTA or the host named in the text
  * @feedback_type: (nullable): ARF Feedback-Type
  * @date: (nullable): Last-Attempt-Date, Arrival-Date or the report's Date
- * @rule: which rule decided the reason, e.g. "reason:userunknown.no-such-user"
+ * @rule: (nullable): which rule decided the reason, e.g.
+ *   "reason:userunknown.no-such-user"
  * @evidence: (element-type utf8): how each value was found, for explain
  *
  * One recipient of a report. All strings are owned by the recipient; absent
- * values are %NULL, never "". Read-only for users of the library.
+ * values are %NULL, never "". Read-only for users of the library. A copy
+ * (bk_recipient_copy()) is a boxed value of its own.
+ *
+ * Since: 0.1
  */
 typedef struct {
   char *recipient;
@@ -65,6 +69,8 @@ typedef struct {
  * @evidence: (element-type utf8): report-level steps, for explain
  *
  * The analysis of one message. Reference counted; read-only for users.
+ *
+ * Since: 0.1
  */
 typedef struct {
   /*< private >*/
@@ -84,8 +90,20 @@ typedef struct {
 } BkReport;
 
 #define BK_TYPE_REPORT (bk_report_get_type ())
+#define BK_TYPE_RECIPIENT (bk_recipient_get_type ())
 
-BK_API GType bk_report_get_type (void);
+BK_API GType bk_report_get_type (void) G_GNUC_CONST;
+BK_API GType bk_recipient_get_type (void) G_GNUC_CONST;
+BK_API GPtrArray *bk_report_get_recipients (const BkReport *report);
+BK_API guint bk_report_get_n_recipients (const BkReport *report);
+BK_API BkRecipient *bk_report_get_recipient (const BkReport *report,
+                                             guint index_);
+BK_API GPtrArray *bk_report_get_evidence (const BkReport *report);
+BK_API BkRecipient *bk_recipient_copy (const BkRecipient *rcpt);
+BK_API void bk_recipient_free (BkRecipient *rcpt);
+BK_API GPtrArray *bk_recipient_get_evidence (const BkRecipient *rcpt);
+BK_API const char *bk_recipient_get_date (const BkRecipient *rcpt,
+                                          const BkReport *report);
 BK_API BkReport *bk_report_ref (BkReport *report);
 BK_API void bk_report_unref (BkReport *report);
 BK_API gboolean bk_report_is_bounce (const BkReport *report);
@@ -101,5 +119,6 @@ BK_API void bk_report_recipient_write_json (GString *out,
                                             gint64 index);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkReport, bk_report_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkRecipient, bk_recipient_free)
 
 G_END_DECLS

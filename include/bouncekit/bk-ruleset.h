@@ -6,17 +6,15 @@
 #endif
 
 #include <glib.h>
+#include <glib-object.h>
 #include <bouncekit/bk-export.h>
 
 G_BEGIN_DECLS
 
-/**
- * BkRuleset:
- *
- * The compiled rules of one rules directory (see rules/README.md). Read-only
- * once loaded, so one ruleset may be shared by analyzers in several threads.
- */
 typedef struct _BkRuleset BkRuleset;
+
+#define BK_TYPE_RULESET (bk_ruleset_get_type ())
+BK_API GType bk_ruleset_get_type (void) G_GNUC_CONST;
 
 /**
  * BkRulesetFlags:
@@ -25,6 +23,10 @@ typedef struct _BkRuleset BkRuleset;
  * @BK_RULESET_FLAGS_NO_PREFILTER: build the literal prefilter only when the
  *   patterns are compiled too, else use the cache's or none (one message
  *   per process: deriving it costs more than trying every rule once)
+ *
+ * How bk_ruleset_load_dir_full() prepares the patterns.
+ *
+ * Since: 0.1
  */
 typedef enum {
   BK_RULESET_FLAGS_NONE = 0,
@@ -32,6 +34,8 @@ typedef enum {
   BK_RULESET_FLAGS_NO_PREFILTER = 1 << 1,
 } BkRulesetFlags;
 
+BK_API BkRuleset *bk_ruleset_new_default (GError **error);
+BK_API const char *bk_ruleset_get_default_dir (void);
 BK_API BkRuleset *bk_ruleset_load_dir (const char *dir, GError **error);
 BK_API BkRuleset *bk_ruleset_load_dir_full (const char *dir,
                                             BkRulesetFlags flags,

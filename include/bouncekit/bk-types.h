@@ -16,6 +16,10 @@ G_BEGIN_DECLS
  * @BK_BOUNCE_CLASS_HARD: the address is dead: stop mailing it
  * @BK_BOUNCE_CLASS_SOFT: temporary or unknown: try again later
  * @BK_BOUNCE_CLASS_POLICY: the receiver refused this sender or content
+ *
+ * What a failure means for the address, derived from the reason.
+ *
+ * Since: 0.1
  */
 typedef enum {
   BK_BOUNCE_CLASS_NONE,
@@ -32,6 +36,10 @@ typedef enum {
  * @BK_REPORT_KIND_FEEDBACK: RFC 5965 ARF complaint
  * @BK_REPORT_KIND_AUTOREPLY: RFC 3834 auto-reply (vacation)
  * @BK_REPORT_KIND_MDN: read receipt (disposition notification): not a bounce
+ *
+ * What kind of message was analysed.
+ *
+ * Since: 0.1
  */
 typedef enum {
   BK_REPORT_KIND_NONE,

@@ -97,7 +97,19 @@ bk_cli_options (int *argc, char ***argv, const char *usage, const char *descript
   g_autoptr (GOptionContext) ctx = g_option_context_new (usage);
   if (description)
     g_option_context_set_description (ctx, description);
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  /* @usage names the arguments: GOption would add the remaining
+   * arguments' description a second time ("PATH… [PATH…|-]") */
+  guint n = 0;
+  while (entries[n].long_name)
+    n++;
+  g_autofree GOptionEntry *copy = g_new0 (GOptionEntry, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      copy[i] = entries[i];
+      if (strcmp (copy[i].long_name, G_OPTION_REMAINING) == 0)
+        copy[i].arg_description = NULL;
+    }
+  g_option_context_add_main_entries (ctx, copy, NULL);
   return bk_cli_parse (ctx, argc, argv);
 }
 

@@ -204,6 +204,12 @@ bk_cmd_check (int argc, char **argv)
       bk_cli_error ("--record needs --db FILE|URI");
       return BK_EXIT_USAGE;
     }
+  if (db != NULL && !record)
+    {
+      /* a recipe that meant to record must not silently record nothing */
+      bk_cli_error ("--db is for --record: add --record, or drop --db");
+      return BK_EXIT_USAGE;
+    }
 
   g_autoptr (GError) err = NULL;
   g_autoptr (BkRuleset) rules = bk_cli_rules (rules_dir, FALSE);

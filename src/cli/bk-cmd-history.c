@@ -58,6 +58,14 @@ parse_now (const char *text, gint64 *out_now)
   return TRUE;
 }
 
+/* bad_now - say what --now takes */
+static void
+bad_now (const char *text)
+{
+  bk_cli_error ("invalid --now '%s': Unix seconds or an ISO 8601 date or time "
+                "(2026-01-31, 2026-01-31T12:00:00Z)", text);
+}
+
 /* bk_cli_record - record one analysed message; shared with check --record */
 gboolean
 bk_cli_record (BkHistory *h, const BkReport *report, GMimeMessage *msg, const char *source,
@@ -233,9 +241,20 @@ bk_cmd_suppress (int argc, char **argv)
     "delivery or 'bouncekit forgive' resets it.", entries))
     return BK_EXIT_USAGE;
   BkSuppressOptions o = { 0 };
-  if (threshold < 1 || window < 0 || span < 0 || !parse_now (now_text, &o.now))
+  if (threshold < 1)
     {
-      bk_cli_error ("invalid --soft-threshold, --soft-span, --window or --now");
+      bk_cli_error ("--soft-threshold must be 1 or more, not %d", threshold);
+      return BK_EXIT_USAGE;
+    }
+  if (span < 0 || window < 0)
+    {
+      bk_cli_error ("--%s must be 0 or more days, not %d", span < 0 ? "soft-span" : "window",
+                    span < 0 ? span : window);
+      return BK_EXIT_USAGE;
+    }
+  if (!parse_now (now_text, &o.now))
+    {
+      bad_now (now_text);
       return BK_EXIT_USAGE;
     }
   const char *fmt = format_name ? format_name : "text";
@@ -296,6 +315,33 @@ bk_cmd_suppress (int argc, char **argv)
   return bk_cli_finish_stdout ();
 }
 
+/* total - a stats entry's events over its classes */
+static gint64
+total (JsonObject *sec, const char *key)
+{
+  JsonObject *counts = json_object_get_object_member (sec, key);
+  g_autoptr (GList) classes = json_object_get_members (counts);
+  gint64 n = 0;
+  for (GList *c = classes; c; c = c->next)
+    n += json_object_get_int_member (counts, c->data);
+  return n;
+}
+
+static gint
+by_count (gconstpointer a, gconstpointer b, gpointer sec)
+{
+  gint64 x = total (sec, a), y = total (sec, b);
+  return x != y ? (x > y ? -1 : 1) : strcmp (a, b);
+}
+
+/* members_by_count - a section's domains or reasons, most events first
+ * (ties by name): what a reader of stats looks for first */
+static GList *
+members_by_count (JsonObject *sec)
+{
+  return g_list_sort_with_data (json_object_get_members (sec), by_count, sec);
+}
+
 int
 bk_cmd_stats (int argc, char **argv)
 {
@@ -340,7 +386,7 @@ bk_cmd_stats (int argc, char **argv)
       for (guint s = 0; s < G_N_ELEMENTS (sections); s++)
         {
           JsonObject *sec = json_object_get_object_member (o, sections[s]);
-          g_autoptr (GList) keys = json_object_get_members (sec);
+          g_autoptr (GList) keys = members_by_count (sec);
           for (GList *l = keys; l; l = l->next)
             {
               JsonObject *counts = json_object_get_object_member (sec, l->data);
@@ -364,7 +410,7 @@ bk_cmd_stats (int argc, char **argv)
     {
       printf ("\n%s:\n", sections[s] + 3);
       JsonObject *sec = json_object_get_object_member (o, sections[s]);
-      g_autoptr (GList) keys = json_object_get_members (sec);
+      g_autoptr (GList) keys = members_by_count (sec);
       for (GList *l = keys; l; l = l->next)
         {
           g_autofree char *name = bk_cli_printable (l->data);
@@ -395,20 +441,42 @@ bk_cmd_forgive (int argc, char **argv)
   if (!bk_cli_options (&argc, &argv, "--db FILE|URI ADDRESS… - reset addresses", NULL, entries))
     return BK_EXIT_USAGE;
   gint64 now;
-  if (addrs == NULL || addrs[0] == NULL || !parse_now (now_text, &now))
+  if (addrs == NULL || addrs[0] == NULL)
     {
       bk_cli_error ("forgive needs --db FILE|URI and at least one ADDRESS");
+      return BK_EXIT_USAGE;
+    }
+  if (!parse_now (now_text, &now))
+    {
+      bad_now (now_text);
       return BK_EXIT_USAGE;
     }
   g_autoptr (BkHistory) h = open_db (db, TRUE);
   if (h == NULL)
     return db ? BK_EXIT_DB : BK_EXIT_USAGE;
   g_autoptr (GError) err = NULL;
+  g_autofree char *when = iso_time (now);
+  gboolean unknown = FALSE;
   for (guint i = 0; addrs[i]; i++)
-    if (!bk_history_forgive (h, addrs[i], now, &err))
-      {
-        bk_cli_error ("%s", err->message);
-        return BK_EXIT_DB;
-      }
-  return BK_EXIT_OK;
+    {
+      guint64 events = 0;
+      if (!bk_history_count_events (h, addrs[i], &events, &err)
+          || !bk_history_forgive (h, addrs[i], now, &err))
+        {
+          bk_cli_error ("%s", err->message);
+          return BK_EXIT_DB;
+        }
+      g_autofree char *addr = bk_cli_printable (addrs[i]);
+      if (events == 0)
+        {
+          /* a typo, most likely: say so, and fail, as for a missing history */
+          bk_cli_error ("'%s' is not in the history: nothing to forgive", addr);
+          unknown = TRUE;
+          continue;
+        }
+      g_autofree char *n = bk_cli_count (events, "event", "events");
+      printf ("forgiven: %s: %s recorded, reset at %s\n", addr, n, when);
+    }
+  int status = bk_cli_finish_stdout ();
+  return status != BK_EXIT_OK ? status : unknown ? BK_EXIT_FAILURE : BK_EXIT_OK;
 }

@@ -105,10 +105,12 @@ analyse_job (gpointer data, guint worker, gpointer user_data)
   for (guint i = 0; i < report->recipients->len; i++)
     {
       const BkRecipient *r = g_ptr_array_index (report->recipients, i);
-      g_ptr_array_add (job->counted, g_strdup_printf ("%s\t%s", bk_bounce_class_to_string (r->klass),
-                                                      r->reason ? r->reason : "undefined"));
       if (!sc->all && !bk_recipient_is_reportable (r))
         continue;
+      /* the summary counts what was printed, by class and reason: its
+       * counts add up to "N recipients printed" */
+      g_ptr_array_add (job->counted, g_strdup_printf ("%s\t%s", bk_bounce_class_to_string (r->klass),
+                                                      r->reason ? r->reason : "undefined"));
       bk_output_recipient (mem, sc->format, report, r, job->item->source, job->item->index);
       job->recipients++;
     }
@@ -134,8 +136,10 @@ progress (ScanStats *stats, gboolean last)
     return;
   stats->last_progress = now;
   double secs = (now - stats->started) / 1e6;
-  fprintf (stderr, "\r\033[Kbouncekit: %" G_GUINT64_FORMAT " messages, %.0f/s, %" G_GUINT64_FORMAT " bounces%s",
-           stats->messages, secs > 0 ? stats->messages / secs : 0.0, stats->bounces, last ? "\n" : "");
+  g_autofree char *messages = bk_cli_count (stats->messages, "message", "messages");
+  g_autofree char *bounces = bk_cli_count (stats->bounces, "bounce", "bounces");
+  fprintf (stderr, "\r\033[Kbouncekit: %s, %.0f/s, %s%s", messages,
+           secs > 0 ? stats->messages / secs : 0.0, bounces, last ? "\n" : "");
 }
 
 /* finish - print a done job and count it (BkPipelineDone) */
@@ -242,7 +246,7 @@ bk_cmd_scan (int argc, char **argv)
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "Output format: json (default), text or csv", "FORMAT" },
     { "all", 'a', 0, G_OPTION_ARG_NONE, &all, "Also print delivered recipients, auto-replies and the like", NULL },
     { "rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rules directory (default: $BOUNCEKIT_RULES or the installed rules)", "DIR" },
-    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Threads in all (default: number of cores)", "N" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Threads in all (default, or 0: number of cores)", "N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress or summary on stderr", NULL },
     { "summary", 's', 0, G_OPTION_ARG_STRING, &summary_name, "Summary on stderr: text (default) or json", "FORMAT" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
@@ -267,7 +271,7 @@ bk_cmd_scan (int argc, char **argv)
     }
   if (jobs < 0)
     {
-      bk_cli_error ("--jobs must be at least 1");
+      bk_cli_error ("--jobs must be 1 or more (0: one per core)");
       return BK_EXIT_USAGE;
     }
   if (jobs == 0)
