@@ -311,9 +311,24 @@ imcea_decode (const char *addr)
   return g_string_free (out, FALSE);
 }
 
+/* rfc1327_decode - "local(a)domain", an X.400 gateway's RFC 1327 form of
+ * an address whose '@' the O/R name cannot carry, as "local@domain"; NULL
+ * for any other text */
+static char *
+rfc1327_decode (const char *raw)
+{
+  const char *a = raw ? strstr (raw, "(a)") : NULL;
+  if (a == NULL || a == raw || strchr (raw, '@') || strstr (a + 3, "(a)"))
+    return NULL;
+  return g_strdup_printf ("%.*s@%s", (int) (a - raw), raw, a + 3);
+}
+
 static BkTextRecipient *
 add_recipient (BkTextResult *res, const char *raw, const BkRule *rule)
 {
+  g_autofree char *x400 = rfc1327_decode (raw);
+  if (x400)
+    raw = x400;
   g_autofree char *addr = bk_text_clean_address (raw);
   char *decoded = imcea_decode (addr);
   if (decoded)
