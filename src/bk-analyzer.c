@@ -745,8 +745,10 @@ not_a_recipient (GMimeMessage *msg, GMimeObject *orig, const char *address, gboo
 static void
 from_text (BkReport *report, GMimeMessage *msg, GMimeObject *orig, BkTextResult *text)
 {
-  /* only a generic reading is filtered: a format's recipient lines are
-   * the MTA's own statement */
+  /* a generic reading is filtered; a format's recipient lines are the
+   * MTA's own statement, of which only the returned message's sender is
+   * dropped, and only beside another candidate (a transcript's reply to
+   * MAIL FROM names the sender in a recipient's shape) */
   gboolean generic = text->format->signs->len > 0;
   guint n = text->recipients->len;
   g_autofree const char **why = g_new0 (const char *, n + 1);
@@ -755,7 +757,9 @@ from_text (BkReport *report, GMimeMessage *msg, GMimeObject *orig, BkTextResult 
   for (guint i = 0; i < n; i++)
     {
       BkTextRecipient *tr = g_ptr_array_index (text->recipients, i);
-      why[i] = generic ? not_a_recipient (msg, orig, tr->address, &by_header[i]) : NULL;
+      why[i] = not_a_recipient (msg, orig, tr->address, &by_header[i]);
+      if (!generic && why[i] && strcmp (why[i], "the returned message's sender") != 0)
+        why[i] = NULL;
       any_kept |= why[i] == NULL;
     }
   for (guint i = 0; i < n; i++)
