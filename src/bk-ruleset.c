@@ -200,7 +200,7 @@ jit_safe (const char *pattern)
         {
           /* \Q...\E is literal */
           const char *e = strstr (p + 2, "\\E");
-          const char *end = e ? e + 2 : p + strlen (p) - 1;
+          const char *end = e ? e + 1 : p + strlen (p) - 1;   /* its last character */
           if (out)
             g_string_append_len (out, p, end - p + 1);
           p = end;
