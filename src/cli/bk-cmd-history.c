@@ -10,6 +10,7 @@
  * the path in progress and a rerun adds only what is missing.
  */
 #include "bk-cli.h"
+#include "bk-imap.h"
 
 #include <string.h>
 
@@ -119,10 +120,18 @@ bk_cmd_ingest (int argc, char **argv)
   g_autofree char *rules_dir = NULL;
   g_auto (GStrv) paths = NULL;
   gboolean quiet = FALSE;
+  g_autofree char *cacert = NULL, *since_text = NULL, *move_to = NULL;
+  gboolean unseen = FALSE;
+  int batch = 0;
   GOptionEntry entries[] = {
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History: an SQLite file or a PostgreSQL URI (created on first use)", "FILE|URI" },
     { "rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rules directory", "DIR" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on stderr", NULL },
+    { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &cacert, "IMAP: also trust this CA certificate file", "FILE" },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, "IMAP: only messages received since N days ago or a date", "DAYS|YYYY-MM-DD" },
+    { "unseen", 0, 0, G_OPTION_ARG_NONE, &unseen, "IMAP: only messages nobody has read", NULL },
+    { "move-to", 0, 0, G_OPTION_ARG_STRING, &move_to, "IMAP: move recorded messages to this folder", "FOLDER" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "IMAP: messages per transaction (default 200)", "N" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
     { 0 },
   };
@@ -130,6 +139,9 @@ bk_cmd_ingest (int argc, char **argv)
     "Every recipient event is keyed by the bounce's identity and the address,\n"
     "so ingesting the same input again adds nothing.\n"
     "Each input PATH is one transaction: a failure leaves nothing of it.\n"
+    "PATH may be an IMAP folder, imaps://user@host/Folder: the password comes\n"
+    "from BOUNCEKIT_IMAP_PASSWORD or ~/.netrc; recorded messages get the\n"
+    "keyword $BouncekitDone (or move to --move-to), and are skipped next time.\n"
     "Exit status: 0 all inputs read; 1 an input failed; 2 usage, or the\n"
     "database failed.", entries))
     return BK_EXIT_USAGE;
@@ -138,10 +150,25 @@ bk_cmd_ingest (int argc, char **argv)
       bk_cli_error ("ingest needs at least one PATH ('-' for stdin)");
       return BK_EXIT_USAGE;
     }
+  BkImapOptions imap_opt = { .cacert = cacert, .unseen = unseen, .skip_done = TRUE, .mark_pending = unseen };
+  if (batch < 0 || !bk_cli_imap_since (since_text, &imap_opt.since))
+    {
+      bk_cli_error ("invalid --batch or --since");
+      return BK_EXIT_USAGE;
+    }
   /* rules first: a run that cannot analyse anything creates no database */
   g_autoptr (BkRuleset) rules = bk_cli_rules (rules_dir, TRUE);
   if (rules == NULL)
     return BK_EXIT_FAILURE;
+  /* then the IMAP folders: an unreachable server creates no database */
+  g_autoptr (GPtrArray) folders = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_imap_close);
+  for (guint p = 0; paths[p]; p++)
+    {
+      BkImap *imap = bk_imap_is_url (paths[p]) ? bk_cli_imap_open (paths[p], &imap_opt) : NULL;
+      if (bk_imap_is_url (paths[p]) && imap == NULL)
+        return BK_EXIT_DB;
+      g_ptr_array_add (folders, imap);
+    }
   g_autoptr (BkHistory) h = open_db (db, FALSE);
   if (h == NULL)
     return db ? BK_EXIT_DB : BK_EXIT_USAGE;
@@ -149,8 +176,17 @@ bk_cmd_ingest (int argc, char **argv)
   g_autoptr (BkAnalyzer) an = bk_analyzer_new (rules);
   bk_analyzer_set_evidence (an, FALSE);
   guint64 messages = 0, added = 0, failed = 0;
+  BkCliImapIngest imap_ingest = { (guint) batch, move_to, unseen };
   for (guint p = 0; paths[p]; p++)
     {
+      if (g_ptr_array_index (folders, p))
+        {
+          int rc = bk_cli_ingest_imap (g_ptr_array_index (folders, p), h, an, &imap_ingest,
+                                       &messages, &added, &failed);
+          if (rc != BK_EXIT_OK)
+            return rc;
+          continue;
+        }
       if (!bk_history_begin (h, &err))
         {
           bk_cli_error ("%s", err->message);

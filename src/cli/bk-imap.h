@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* bk-imap - a folder on an IMAP server as an input (bk-imap.c, libcurl). */
+#pragma once
+
+#include <bouncekit/bouncekit.h>
+
+G_BEGIN_DECLS
+
+/* The keyword a message gets once its events are committed to the
+ * history; ingest skips messages that carry it. */
+#define BK_IMAP_DONE_KEYWORD "$BouncekitDone"
+/* With --unseen, the keyword a message gets before it is fetched (a
+ * fetch marks it \Seen): a run interrupted before the commit finds it
+ * again. */
+#define BK_IMAP_PENDING_KEYWORD "$BouncekitPending"
+
+typedef struct _BkImap BkImap;
+
+typedef struct {
+  const char *cacert;      /* (nullable) a CA file to trust besides the system's */
+  gint64 since;            /* messages received on or after this day (Unix time), 0: all */
+  gboolean unseen;         /* only messages nobody has read */
+  gboolean skip_done;      /* leave out messages that carry BK_IMAP_DONE_KEYWORD */
+  gboolean mark_pending;   /* with @unseen: BK_IMAP_PENDING_KEYWORD before fetching */
+} BkImapOptions;
+
+gboolean bk_imap_is_url (const char *path);
+char *bk_imap_display_url (const char *url);
+BkImap *bk_imap_open (const char *url, const BkImapOptions *options, GError **error);
+const char *bk_imap_get_name (BkImap *imap);
+guint bk_imap_get_count (BkImap *imap);
+gboolean bk_imap_fetch (BkImap *imap, guint index, BkRawItem **out_item, GError **error);
+guint bk_imap_get_uid (BkImap *imap, guint index);
+/* @indexes: places in the search result (guint) */
+gboolean bk_imap_mark_pending (BkImap *imap, const GArray *indexes, GError **error);
+gboolean bk_imap_mark_done (BkImap *imap, const GArray *indexes, const char *move_to, GError **error);
+void bk_imap_close (BkImap *imap);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkImap, bk_imap_close)
+
+/* bk-cmd-imap.c: the commands' side */
+typedef struct {
+  guint batch;             /* messages per transaction; 0: the default */
+  const char *move_to;     /* (nullable) move done messages there */
+  gboolean mark_pending;   /* see BkImapOptions */
+} BkCliImapIngest;
+
+gboolean bk_cli_imap_since (const char *text, gint64 *out_since);
+BkImap *bk_cli_imap_open (const char *url, const BkImapOptions *options);
+int bk_cli_ingest_imap (BkImap *imap, BkHistory *h, BkAnalyzer *an, const BkCliImapIngest *opt,
+                        guint64 *messages, guint64 *added, guint64 *failed);
+
+G_END_DECLS
