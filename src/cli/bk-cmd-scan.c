@@ -6,6 +6,7 @@
  * counted; the run goes on, and the exit status is 1 if any input failed.
  */
 #include "bk-cli.h"
+#include "bk-imap.h"
 #include "bk-pipeline.h"
 
 #include <string.h>
@@ -44,6 +45,9 @@ typedef struct {
   guint next_input;
   BkReader *reader;       /* of inputs[next_input - 1] */
   ScanStats *stats;
+  BkImap **folders;       /* per input: its IMAP folder, or NULL */
+  guint folder_next;      /* the next message of folders[next_input - 1] */
+  gboolean server_failed;
 } Scan;
 
 static void
@@ -64,12 +68,27 @@ next_job (gpointer user_data)
   Scan *sc = user_data;
   for (;;)
     {
+      BkImap *imap = sc->next_input ? sc->folders[sc->next_input - 1] : NULL;
+      if (imap && sc->folder_next < bk_imap_get_count (imap))
+        {
+          g_autoptr (GError) err = NULL;
+          Job *job = g_new0 (Job, 1);
+          if (bk_imap_fetch (imap, sc->folder_next++, &job->raw, &err))
+            return job;
+          g_free (job);
+          bk_cli_error ("%s", err->message);
+          sc->server_failed = TRUE;
+          return NULL;
+        }
       if (sc->reader == NULL)
         {
           const char *path = sc->inputs[sc->next_input];
           if (path == NULL)
             return NULL;
           sc->next_input++;
+          sc->folder_next = 0;
+          if (sc->folders[sc->next_input - 1])
+            continue;
           sc->reader = bk_reader_new (path);
         }
       BkRawItem *raw = bk_reader_next_raw (sc->reader);
@@ -242,7 +261,12 @@ bk_cmd_scan (int argc, char **argv)
   gboolean quiet = FALSE;
   int jobs = 0;
   g_autofree char *summary_name = NULL;
+  g_autofree char *cacert = NULL, *since_text = NULL;
+  gboolean unseen = FALSE;
   GOptionEntry entries[] = {
+    { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &cacert, "IMAP: also trust this CA certificate file", "FILE" },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, "IMAP: only messages received since N days ago or a date", "DAYS|YYYY-MM-DD" },
+    { "unseen", 0, 0, G_OPTION_ARG_NONE, &unseen, "IMAP: only messages nobody has read", NULL },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "Output format: json (default), text or csv", "FORMAT" },
     { "all", 'a', 0, G_OPTION_ARG_NONE, &all, "Also print delivered recipients, auto-replies and the like", NULL },
     { "rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rules directory (default: $BOUNCEKIT_RULES or the installed rules)", "DIR" },
@@ -255,6 +279,8 @@ bk_cmd_scan (int argc, char **argv)
   if (!bk_cli_options (&argc, &argv, "[PATH…|-] - analyse bounce messages",
     "PATH is a message file, an mbox, a Maildir or a directory tree; '-' or\n"
     "nothing reads standard input. One line per recipient on stdout.\n"
+    "PATH may be an IMAP folder, imaps://user@host/Folder (the password from\n"
+    "BOUNCEKIT_IMAP_PASSWORD or ~/.netrc); fetching marks messages read.\n"
     "Exit status: 0 all inputs read; 1 some input failed; 2 usage error.", entries))
     return BK_EXIT_USAGE;
 
@@ -282,12 +308,27 @@ bk_cmd_scan (int argc, char **argv)
   g_autoptr (BkRuleset) rules = bk_cli_rules (rules_dir, TRUE);
   if (rules == NULL)
     return BK_EXIT_FAILURE;
+  BkImapOptions imap_opt = { .cacert = cacert, .unseen = unseen };
+  if (!bk_cli_imap_since (since_text, &imap_opt.since))
+    {
+      bk_cli_error ("invalid --since '%s' (DAYS or YYYY-MM-DD)", since_text);
+      return BK_EXIT_USAGE;
+    }
+  g_autoptr (GPtrArray) folders = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_imap_close);
+  for (guint p = 0; inputs[p]; p++)
+    {
+      BkImap *imap = bk_imap_is_url (inputs[p]) ? bk_cli_imap_open (inputs[p], &imap_opt) : NULL;
+      if (bk_imap_is_url (inputs[p]) && imap == NULL)
+        return BK_EXIT_USAGE;   /* 2: unreachable, refused or missing */
+      g_ptr_array_add (folders, imap);
+    }
   ScanStats stats = { 0 };
   stats.by_class = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   stats.by_reason = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   stats.progress = !quiet && isatty (STDERR_FILENO);
   stats.started = g_get_monotonic_time ();
-  Scan sc = { .format = format, .all = all, .inputs = inputs, .stats = &stats };
+  Scan sc = { .format = format, .all = all, .inputs = inputs, .stats = &stats,
+              .folders = (BkImap **) folders->pdata };
   sc.analyzers = g_new0 (BkAnalyzer *, jobs);
   for (int i = 0; i < jobs; i++)
     {
@@ -310,5 +351,7 @@ bk_cmd_scan (int argc, char **argv)
   g_hash_table_unref (stats.by_reason);
   if (rc != BK_EXIT_OK)
     return rc;
+  if (sc.server_failed)
+    return BK_EXIT_USAGE;
   return stats.failed ? BK_EXIT_FAILURE : BK_EXIT_OK;
 }
