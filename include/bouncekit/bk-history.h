@@ -93,6 +93,26 @@ BK_API BkSuppressOptions *bk_suppress_options_new (void);
 BK_API BkSuppressOptions *bk_suppress_options_copy (const BkSuppressOptions *options);
 BK_API void bk_suppress_options_free (BkSuppressOptions *options);
 
+/**
+ * BkHistoryReportOptions:
+ * @days: the period: this many UTC days up to @now's, today included
+ * @top: receiving domains listed (0: 15)
+ * @now: the reference time (Unix seconds)
+ * @suppress: the rules of the report's suppression section (its @now is
+ *   replaced by the report's)
+ */
+typedef struct {
+  guint days;
+  guint top;
+  gint64 now;
+  BkSuppressOptions suppress;
+} BkHistoryReportOptions;
+
+BK_API JsonNode *bk_history_report (BkHistory *history,
+                                    const BkHistoryReportOptions *options,
+                                    GError **error);
+BK_API JsonNode *bk_history_stats_since (BkHistory *history, gint64 since, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkHistory, bk_history_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkSuppressed, bk_suppressed_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkSuppressOptions, bk_suppress_options_free)

@@ -37,6 +37,7 @@ int bk_cmd_ingest (int argc, char **argv);
 int bk_cmd_suppress (int argc, char **argv);
 int bk_cmd_stats (int argc, char **argv);
 int bk_cmd_forgive (int argc, char **argv);
+int bk_cmd_report (int argc, char **argv);
 
 /* bk-cmd-history.c */
 gboolean bk_cli_record (BkHistory *h, const BkReport *report, GMimeMessage *msg,

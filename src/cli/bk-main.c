@@ -17,6 +17,7 @@ static const BkCommand commands[] = {
   { "suppress", bk_cmd_suppress, "list the addresses to stop mailing (--db FILE|URI)" },
   { "stats", bk_cmd_stats, "counts per domain and per reason, by count (--db FILE|URI)" },
   { "forgive", bk_cmd_forgive, "reset addresses in the history (--db FILE|URI ADDRESS…)" },
+  { "report", bk_cmd_report, "the list's health as one HTML page or JSON (--db FILE|URI)" },
   { "help", cmd_help, "show this help" },
   { "version", cmd_version, "print the version" },
 };
