@@ -151,7 +151,7 @@ bk_cmd_ingest (int argc, char **argv)
       return BK_EXIT_USAGE;
     }
   BkImapOptions imap_opt = { .cacert = cacert, .unseen = unseen, .skip_done = TRUE, .mark_pending = unseen };
-  if (batch < 0 || !bk_cli_imap_since (since_text, &imap_opt.since))
+  if (batch < 0 || !bk_cli_parse_since (since_text, &imap_opt.since))
     {
       bk_cli_error ("invalid --batch or --since");
       return BK_EXIT_USAGE;
@@ -383,9 +383,14 @@ bk_cmd_stats (int argc, char **argv)
 {
   g_autofree char *db = NULL;
   g_autofree char *format_name = NULL;
+  g_autofree char *since_text = NULL, *sort = NULL;
+  int top = 0;
   GOptionEntry entries[] = {
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History: an SQLite file or a PostgreSQL URI", "FILE|URI" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default), json, or csv (group,key,class,events)", "FORMAT" },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, "Only events of the last DAYS days, or since a date", "DAYS|YYYY-MM-DD" },
+    { "sort", 0, 0, G_OPTION_ARG_STRING, &sort, "name (default) or count (most events first)", "ORDER" },
+    { "top", 0, 0, G_OPTION_ARG_INT, &top, "Only the N domains and reasons with most events (implies --sort count)", "N" },
     { 0 },
   };
   if (!bk_cli_options (&argc, &argv, "--db FILE|URI - counts per domain and reason", NULL, entries))
@@ -397,16 +402,25 @@ bk_cmd_stats (int argc, char **argv)
       bk_cli_error ("unknown format '%s' (text, json or csv)", fmt);
       return BK_EXIT_USAGE;
     }
+  gint64 since = 0;
+  if (top < 0 || !bk_cli_parse_since (since_text, &since)
+      || (sort && strcmp (sort, "name") != 0 && strcmp (sort, "count") != 0))
+    {
+      bk_cli_error ("invalid --since, --sort (name or count) or --top");
+      return BK_EXIT_USAGE;
+    }
   g_autoptr (BkHistory) h = open_db (db, TRUE);
   if (h == NULL)
     return db ? BK_EXIT_DB : BK_EXIT_USAGE;
   g_autoptr (GError) err = NULL;
-  g_autoptr (JsonNode) root = bk_history_stats (h, &err);
+  g_autoptr (JsonNode) root = bk_history_stats_since (h, since, &err);
   if (root == NULL)
     {
       bk_cli_error ("%s", err->message);
       return BK_EXIT_DB;
     }
+  if (top > 0 || g_strcmp0 (sort, "count") == 0)
+    bk_cli_stats_arrange (root, TRUE, (guint) top);
   if (json)
     {
       g_autofree char *text = json_to_string (root, TRUE);

@@ -20,10 +20,10 @@
 /* Messages per transaction: a killed run redoes at most this many. */
 #define BK_IMAP_DEFAULT_BATCH 200
 
-/* bk_cli_imap_since - --since as Unix time: N (days before now) or a
+/* bk_cli_parse_since - --since as Unix time: N (days before now) or a
  * date (YYYY-MM-DD); NULL is 0 (no limit) */
 gboolean
-bk_cli_imap_since (const char *text, gint64 *out_since)
+bk_cli_parse_since (const char *text, gint64 *out_since)
 {
   *out_since = 0;
   if (text == NULL)

@@ -309,7 +309,7 @@ bk_cmd_scan (int argc, char **argv)
   if (rules == NULL)
     return BK_EXIT_FAILURE;
   BkImapOptions imap_opt = { .cacert = cacert, .unseen = unseen };
-  if (!bk_cli_imap_since (since_text, &imap_opt.since))
+  if (!bk_cli_parse_since (since_text, &imap_opt.since))
     {
       bk_cli_error ("invalid --since '%s' (DAYS or YYYY-MM-DD)", since_text);
       return BK_EXIT_USAGE;

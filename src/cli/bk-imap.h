@@ -45,7 +45,9 @@ typedef struct {
   gboolean mark_pending;   /* see BkImapOptions */
 } BkCliImapIngest;
 
-gboolean bk_cli_imap_since (const char *text, gint64 *out_since);
+gboolean bk_cli_parse_since (const char *text, gint64 *out_since);
+/* bk-stats-order.c */
+void bk_cli_stats_arrange (JsonNode *root, gboolean by_count, guint top);
 BkImap *bk_cli_imap_open (const char *url, const BkImapOptions *options);
 int bk_cli_ingest_imap (BkImap *imap, BkHistory *h, BkAnalyzer *an, const BkCliImapIngest *opt,
                         guint64 *messages, guint64 *added, guint64 *failed);
