@@ -108,5 +108,7 @@ char *bk_history_pg_display (const char *conninfo);
 
 /* bk-history.c */
 gboolean bk_history_target_is_pg (const char *target);
+const char *bk_history_suppress_why (const BkSuppressOptions *o, guint hard, guint soft, guint policy,
+                                     guint complaints, gint64 first, gint64 last);
 
 G_END_DECLS

@@ -681,6 +681,25 @@ by_address (gconstpointer a, gconstpointer b)
   return c ? c : strcmp (x->address, y->address);
 }
 
+/* bk_history_suppress_why - the suppression rule, for an address's counts
+ * since its reset (soft and policy within the window; @first and @last
+ * the times of the soft bounces that count): "hard", "complaint",
+ * "soft-threshold", or NULL. bk-history-report.c applies it too. */
+const char *
+bk_history_suppress_why (const BkSuppressOptions *o, guint hard, guint soft, guint policy,
+                         guint complaints, gint64 first, gint64 last)
+{
+  guint counted = soft + (o->include_policy ? policy : 0);
+  if (hard > 0)
+    return "hard";
+  if (complaints > 0)
+    return "complaint";
+  if (counted >= o->soft_threshold && o->soft_threshold > 0
+      && last - first >= (gint64) o->soft_span_days * 86400)
+    return "soft-threshold";
+  return NULL;
+}
+
 /**
  * bk_history_suppress:
  * @history: a history
@@ -719,15 +738,7 @@ bk_history_suppress (BkHistory *h, const BkSuppressOptions *o, GError **error)
       guint complaints = bk_sql_rows_int (rows, i, 4);
       gint64 first = bk_sql_rows_int (rows, i, 5);
       gint64 last = bk_sql_rows_int (rows, i, 6);
-      guint counted = soft + (o->include_policy ? policy : 0);
-      const char *why = NULL;
-      if (hard > 0)
-        why = "hard";
-      else if (complaints > 0)
-        why = "complaint";
-      else if (counted >= o->soft_threshold && o->soft_threshold > 0
-               && last - first >= (gint64) o->soft_span_days * 86400)
-        why = "soft-threshold";
+      const char *why = bk_history_suppress_why (o, hard, soft, policy, complaints, first, last);
       if (why == NULL)
         continue;
       BkSuppressed *s = g_new0 (BkSuppressed, 1);
