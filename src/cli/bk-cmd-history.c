@@ -176,7 +176,7 @@ bk_cmd_ingest (int argc, char **argv)
   g_autoptr (BkAnalyzer) an = bk_analyzer_new (rules);
   bk_analyzer_set_evidence (an, FALSE);
   guint64 messages = 0, added = 0, failed = 0;
-  BkCliImapIngest imap_ingest = { (guint) batch, move_to, unseen };
+  BkCliImapIngest imap_ingest = { (guint) batch, move_to };
   for (guint p = 0; paths[p]; p++)
     {
       if (g_ptr_array_index (folders, p))

@@ -81,17 +81,11 @@ bk_cli_ingest_imap (BkImap *imap, BkHistory *h, BkAnalyzer *an, const BkCliImapI
   guint batch = opt->batch ? opt->batch : BK_IMAP_DEFAULT_BATCH;
   gint64 last = 0;
   g_autoptr (GError) err = NULL;
-  g_autoptr (GArray) range = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr (GArray) done = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint start = 0; start < total; start += batch)
     {
       guint end = MIN (total, start + batch);
-      g_array_set_size (range, 0);
       g_array_set_size (done, 0);
-      for (guint i = start; i < end; i++)
-        g_array_append_val (range, i);
-      if (opt->mark_pending && !bk_imap_mark_pending (imap, range, &err))
-        goto server_failed;
       if (!bk_history_begin (h, &err))
         goto db_failed;
       for (guint i = start; i < end; i++)

@@ -70,15 +70,6 @@ bk_imap_fetch (BkImap *imap, guint index, BkRawItem **out_item, GError **error)
 }
 
 gboolean
-bk_imap_mark_pending (BkImap *imap, const GArray *indexes, GError **error)
-{
-  (void) imap;
-  (void) indexes;
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "IMAP is not built in");
-  return FALSE;
-}
-
-gboolean
 bk_imap_mark_done (BkImap *imap, const GArray *indexes, const char *move_to, GError **error)
 {
   (void) imap;

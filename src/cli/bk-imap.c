@@ -28,6 +28,11 @@
 /* How long connecting may take, and how long a transfer may stall. */
 #define BK_IMAP_CONNECT_TIMEOUT_S 30
 #define BK_IMAP_STALL_TIMEOUT_S 120
+/* UIDs per SEARCH: an answer of 1000 UIDs of 10 digits fits libcurl's
+ * 16 KiB line */
+#define BK_IMAP_UIDS_PER_SEARCH 1000
+/* Messages flagged \Seen ahead of their fetches, in one command */
+#define BK_IMAP_PREPARE 500
 /* UIDs per STORE/MOVE command: keeps command lines short */
 #define BK_IMAP_UIDS_PER_COMMAND 500
 
@@ -42,6 +47,8 @@ struct _BkImap {
   char *name;        /* the URL as messages show it */
   GArray *uids;      /* guint, ascending */
   GByteArray *body;  /* the current transfer's output */
+  gboolean mark_pending;
+  guint prepared;    /* messages [0, prepared) are flagged \Seen already */
   char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -176,6 +183,19 @@ parse_search (BkImap *imap)
     }
 }
 
+/* parse_max_uid - U of a "* N FETCH (UID U)" line; 0 for an empty folder */
+static guint64
+parse_max_uid (BkImap *imap)
+{
+  g_autofree char *text = g_strndup ((const char *) imap->body->data, imap->body->len);
+  guint64 max = 0;
+  for (const char *p = strstr (text, "(UID "); p; p = strstr (p + 1, "(UID "))
+    max = MAX (max, g_ascii_strtoull (p + 5, NULL, 10));
+  for (const char *p = strstr (text, " UID "); p; p = strstr (p + 1, " UID "))
+    max = MAX (max, g_ascii_strtoull (p + 5, NULL, 10));
+  return MIN (max, G_MAXUINT32);
+}
+
 static gint
 cmp_uid (gconstpointer a, gconstpointer b)
 {
@@ -204,6 +224,7 @@ bk_imap_open (const char *url, const BkImapOptions *o, GError **error)
     }
   g_autoptr (BkImap) imap = g_new0 (BkImap, 1);
   imap->name = bk_imap_display_url (url);
+  imap->mark_pending = o->unseen && o->mark_pending;
   imap->uids = g_array_new (FALSE, FALSE, sizeof (guint));
   imap->body = g_byte_array_new ();
   gsize start;
@@ -271,17 +292,31 @@ bk_imap_open (const char *url, const BkImapOptions *o, GError **error)
       g_autofree char *day = imap_date (o->since);
       g_string_append_printf (search, " SINCE %s", day);
     }
-  if (!o->skip_done && !o->unseen && o->since <= 0)
-    g_string_append (search, " ALL");
-  rc = perform (imap, imap->folder, search->str);
+  /* the folder's highest UID (selecting it: the first refusal here is
+   * the folder's, the login worked a moment ago) */
+  rc = perform (imap, imap->folder, "UID FETCH * (UID)");
   if (rc != CURLE_OK)
     {
-      /* the login worked a moment ago: a refusal now is the folder's */
       fail (imap, rc, rc == CURLE_LOGIN_DENIED || rc == CURLE_REMOTE_FILE_NOT_FOUND
                         ? "no such folder" : stage_error (rc), error);
       return NULL;
     }
-  parse_search (imap);
+  guint64 max_uid = parse_max_uid (imap);
+  /* then the search, a range of UIDs at a time: libcurl passes on a
+   * response line of at most its buffer's size (16 KiB), and a SEARCH
+   * answer is one line */
+  for (guint64 lo = 1; lo <= max_uid; lo += BK_IMAP_UIDS_PER_SEARCH)
+    {
+      g_autofree char *command = g_strdup_printf ("%s UID %" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
+                                                  search->str, lo, MIN (max_uid, lo + BK_IMAP_UIDS_PER_SEARCH - 1));
+      rc = perform (imap, imap->folder, command);
+      if (rc != CURLE_OK)
+        {
+          fail (imap, rc, "cannot search the folder", error);
+          return NULL;
+        }
+      parse_search (imap);
+    }
   g_array_sort (imap->uids, cmp_uid);
   return g_steal_pointer (&imap);
 }
@@ -302,6 +337,26 @@ guint
 bk_imap_get_uid (BkImap *imap, guint index)
 {
   return g_array_index (imap->uids, guint, index);
+}
+
+static gboolean command_each (BkImap *imap, const GArray *indexes, const char *verb, const char *arg,
+                              const char *what, GError **error);
+
+/* prepare - flag the next BK_IMAP_PREPARE messages from @index \Seen (and
+ * BK_IMAP_PENDING_KEYWORD with --unseen) in one command: a fetch sets
+ * \Seen anyway, and the server then writes its index once per batch, not
+ * once per message (three times faster on Dovecot) */
+static gboolean
+prepare (BkImap *imap, guint index, GError **error)
+{
+  guint to = MIN (imap->uids->len, index + BK_IMAP_PREPARE);
+  g_autoptr (GArray) range = g_array_sized_new (FALSE, FALSE, sizeof (guint), to - index);
+  for (guint i = index; i < to; i++)
+    g_array_append_val (range, i);
+  imap->prepared = to;
+  return command_each (imap, range, "UID STORE",
+                       imap->mark_pending ? "+FLAGS.SILENT (\\Seen " BK_IMAP_PENDING_KEYWORD ")" : "+FLAGS.SILENT (\\Seen)",
+                       "cannot flag messages", error);
 }
 
 /* crlf_to_lf - "\r\n" becomes "\n" in place; returns the new length */
@@ -329,6 +384,8 @@ crlf_to_lf (guint8 *data, gsize len)
 gboolean
 bk_imap_fetch (BkImap *imap, guint index, BkRawItem **out_item, GError **error)
 {
+  if (index >= imap->prepared && !prepare (imap, index, error))
+    return FALSE;
   guint uid = bk_imap_get_uid (imap, index);
   g_autofree char *path = g_strdup_printf ("%s;UID=%u", imap->folder, uid);
   CURLcode rc = perform (imap, path, NULL);
@@ -381,19 +438,6 @@ command_each (BkImap *imap, const GArray *indexes, const char *verb, const char 
         return fail (imap, rc, what, error);
     }
   return TRUE;
-}
-
-/**
- * bk_imap_mark_pending:
- * @indexes: (element-type guint): places in the search result
- *
- * Gives the messages BK_IMAP_PENDING_KEYWORD (see bk-imap.h).
- */
-gboolean
-bk_imap_mark_pending (BkImap *imap, const GArray *indexes, GError **error)
-{
-  return command_each (imap, indexes, "UID STORE", "+FLAGS.SILENT (" BK_IMAP_PENDING_KEYWORD ")",
-                       "cannot flag messages", error);
 }
 
 /* quote - @name as an IMAP quoted string */

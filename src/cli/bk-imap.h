@@ -9,8 +9,8 @@ G_BEGIN_DECLS
 /* The keyword a message gets once its events are committed to the
  * history; ingest skips messages that carry it. */
 #define BK_IMAP_DONE_KEYWORD "$BouncekitDone"
-/* With --unseen, the keyword a message gets before it is fetched (a
- * fetch marks it \Seen): a run interrupted before the commit finds it
+/* With --unseen, the keyword a message gets before it is fetched (it is
+ * flagged \Seen then): a run interrupted before the commit finds it
  * again. */
 #define BK_IMAP_PENDING_KEYWORD "$BouncekitPending"
 
@@ -32,7 +32,6 @@ guint bk_imap_get_count (BkImap *imap);
 gboolean bk_imap_fetch (BkImap *imap, guint index, BkRawItem **out_item, GError **error);
 guint bk_imap_get_uid (BkImap *imap, guint index);
 /* @indexes: places in the search result (guint) */
-gboolean bk_imap_mark_pending (BkImap *imap, const GArray *indexes, GError **error);
 gboolean bk_imap_mark_done (BkImap *imap, const GArray *indexes, const char *move_to, GError **error);
 void bk_imap_close (BkImap *imap);
 
@@ -42,7 +41,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkImap, bk_imap_close)
 typedef struct {
   guint batch;             /* messages per transaction; 0: the default */
   const char *move_to;     /* (nullable) move done messages there */
-  gboolean mark_pending;   /* see BkImapOptions */
 } BkCliImapIngest;
 
 gboolean bk_cli_parse_since (const char *text, gint64 *out_since);
