@@ -36,7 +36,7 @@ static const char *const kind_labels[] = { "Hard", "Soft", "Policy", "Delayed", 
 static const char css[] =
   ":root{--hard:#c0392b;--soft:#e08a1e;--policy:#7d3c98;--delayed:#7f8c8d;--complaint:#1f6fb2;"
   "--ink:#1d2327;--muted:#5f6b73;--line:#dde3e8;--bg:#fff}"
-  "*{box-sizing:border-box}"
+  "*{box-sizing:border-box}a{color:#1f5f99}"
   "body{margin:0;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--ink);background:var(--bg)}"
   "main{max-width:60rem;margin:0 auto;padding:1rem}"
   "h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.15rem;margin:0 0 .4rem}"
@@ -275,7 +275,14 @@ daily_section (GString *out, JsonObject *r)
   g_string_append (out, "<figure>");
   bars (out, daily, 3, 3, 120, "Delays per day");
   g_string_append (out, "<figcaption>Delivery delays (warnings, not failures) per day.</figcaption></figure>");
-  g_string_append (out, "<details open><summary>Data</summary>");
+  g_string_append (out, "<p class=\"note\"><a href=\"#daily-table\">The numbers per day</a> are in the tables at the end.</p></section>");
+}
+
+/* daily_table - the numbers of the per-day charts */
+static void
+daily_table (GString *out, JsonObject *r)
+{
+  JsonArray *daily = json_object_get_array_member (r, "daily");
   table_open (out, "daily-table", "Events per day");
   g_string_append (out, "<thead><tr><th scope=\"col\">Day</th>");
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
@@ -293,7 +300,6 @@ daily_section (GString *out, JsonObject *r)
     }
   g_string_append (out, "</tbody>");
   table_close (out);
-  g_string_append (out, "</details></section>");
 }
 
 /* label - @text cut to @max characters for a chart label */
@@ -436,32 +442,7 @@ policy_section (GString *out, JsonObject *r)
   day_labels (out, daily, height);
   g_string_append_printf (out, "</svg><figcaption>Policy bounces per day for each receiver (one line each, common scale: top %" G_GINT64_FORMAT " a day).</figcaption></figure>",
                           top);
-  g_string_append (out, "<details open><summary>Data</summary>");
-  table_open (out, "policy-table", "Policy bounces per receiver per day");
-  g_string_append (out, "<thead><tr><th scope=\"col\">Domain</th><th scope=\"col\" class=\"n\">Total</th>");
-  for (guint d = 0; d < days; d++)
-    {
-      const char *day = json_object_get_string_member (json_array_get_object_element (daily, d), "day");
-      g_string_append (out, "<th scope=\"col\" class=\"n\">");
-      esc (out, strlen (day) == 10 ? day + 5 : day);
-      g_string_append (out, "</th>");
-    }
-  g_string_append (out, "</tr></thead><tbody>");
-  for (guint i = 0; i < n; i++)
-    {
-      JsonObject *p = json_array_get_object_element (policy, i);
-      JsonArray *a = json_object_get_array_member (p, "daily");
-      g_string_append (out, "<tr><th scope=\"row\">");
-      esc (out, json_object_get_string_member (p, "domain"));
-      g_string_append (out, "</th>");
-      td_int (out, int_at (p, "total"));
-      for (guint d = 0; d < json_array_get_length (a); d++)
-        td_int (out, json_array_get_int_element (a, d));
-      g_string_append (out, "</tr>");
-    }
-  g_string_append (out, "</tbody>");
-  table_close (out);
-  g_string_append (out, "</details>");
+  g_string_append (out, "<p class=\"note\"><a href=\"#policy-table\">The numbers per receiver and day</a> are in the tables at the end.</p>");
   table_open (out, "policy-diagnostics", "What the receivers said (most frequent diagnostics)");
   g_string_append (out, "<thead><tr><th scope=\"col\">Domain</th><th scope=\"col\">Reason</th><th scope=\"col\" class=\"n\">Count</th>"
                         "<th scope=\"col\">Last</th><th scope=\"col\">Diagnostic</th></tr></thead><tbody>");
@@ -492,6 +473,41 @@ policy_section (GString *out, JsonObject *r)
   g_string_append (out, "</tbody>");
   table_close (out);
   g_string_append (out, "</section>");
+}
+
+/* policy_table - the numbers of the per-receiver lines */
+static void
+policy_table (GString *out, JsonObject *r)
+{
+  JsonArray *policy = json_object_get_array_member (r, "policy");
+  JsonArray *daily = json_object_get_array_member (r, "daily");
+  guint n = json_array_get_length (policy), days = json_array_get_length (daily);
+  if (n == 0)
+    return;
+  table_open (out, "policy-table", "Policy bounces per receiver per day");
+  g_string_append (out, "<thead><tr><th scope=\"col\">Domain</th><th scope=\"col\" class=\"n\">Total</th>");
+  for (guint d = 0; d < days; d++)
+    {
+      const char *day = json_object_get_string_member (json_array_get_object_element (daily, d), "day");
+      g_string_append (out, "<th scope=\"col\" class=\"n\">");
+      esc (out, strlen (day) == 10 ? day + 5 : day);
+      g_string_append (out, "</th>");
+    }
+  g_string_append (out, "</tr></thead><tbody>");
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *p = json_array_get_object_element (policy, i);
+      JsonArray *a = json_object_get_array_member (p, "daily");
+      g_string_append (out, "<tr><th scope=\"row\">");
+      esc (out, json_object_get_string_member (p, "domain"));
+      g_string_append (out, "</th>");
+      td_int (out, int_at (p, "total"));
+      for (guint d = 0; d < json_array_get_length (a); d++)
+        td_int (out, json_array_get_int_element (a, d));
+      g_string_append (out, "</tr>");
+    }
+  g_string_append (out, "</tbody>");
+  table_close (out);
 }
 
 static void
@@ -644,6 +660,10 @@ bk_report_html (JsonNode *report)
   policy_section (out, r);
   complaints_section (out, r);
   suppression_section (out, r);
+  g_string_append (out, "<section id=\"data\"><h2>The numbers behind the charts</h2>");
+  daily_table (out, r);
+  policy_table (out, r);
+  g_string_append (out, "</section>");
   g_string_append (out, "<footer><p class=\"note\">Made by bouncekit " BK_VERSION " (<code>bouncekit report</code>); the same numbers: <code>--format json</code>.</p></footer></main></body></html>\n");
   return g_string_free (out, FALSE);
 }
