@@ -20,7 +20,7 @@
 
 #define DAY 86400
 
-/* The period's events, per day, class and delay. */
+/* The events of $1..$2, per day (from $1), class and delay. */
 static const char daily_sql[] =
   "SELECT (event_time - $1) / 86400, class, CASE WHEN action = 'delayed' THEN 1 ELSE 0 END, COUNT(*)"
   " FROM events WHERE event_time >= $1 AND event_time < $2 AND class <> 'none'"
@@ -442,7 +442,8 @@ add_complaints (BkHistory *h, JsonBuilder *b, gint64 start, gint64 end, GError *
  * NOCASE collation groups them: ASCII case folded. */
 
 static const char suppress_events_sql[] =
-  "SELECT address, class, reason, event_time, message_key FROM events";
+  "SELECT address, class, reason, event_time, message_key FROM events"
+  " WHERE class <> 'none' OR reason = 'delivered'";
 static const char forgiven_sql[] = "SELECT address, forgiven_time FROM forgiven";
 
 typedef struct {
@@ -666,29 +667,26 @@ bk_history_report (BkHistory *h, const BkHistoryReportOptions *o, GError **error
   member_str (b, "last_day", last);
   member_str (b, "previous_first_day", prev_first);
 
-  /* per day, and the totals of both periods */
-  BkSqlParam p[] = { BK_SQL_INT (start), BK_SQL_INT (end) };
-  BkSqlParam pp[] = { BK_SQL_INT (prev_start), BK_SQL_INT (start) };
+  /* per day over both periods (one pass): the period's days, and the
+   * previous period's totals */
+  BkSqlParam p[] = { BK_SQL_INT (prev_start), BK_SQL_INT (end) };
   g_autoptr (BkSqlRows) rows = NULL;
-  g_autoptr (BkSqlRows) prev = NULL;
-  if (!query (h, daily_sql, p, G_N_ELEMENTS (p), &rows, error)
-      || !query (h, daily_sql, pp, G_N_ELEMENTS (pp), &prev, error))
+  if (!query (h, daily_sql, p, G_N_ELEMENTS (p), &rows, error))
     goto failed;
   gint64 totals[N_KINDS] = { 0 }, prev_totals[N_KINDS] = { 0 };
   for (guint i = 0; i < rows->n_rows; i++)
     {
-      gint64 day = bk_sql_rows_int (rows, i, 0);
+      gint64 day = bk_sql_rows_int (rows, i, 0), n = bk_sql_rows_int (rows, i, 3);
       int k = kind_of (bk_sql_rows_get (rows, i, 1), bk_sql_rows_int (rows, i, 2) != 0);
-      if (k < 0 || day < 0 || day >= days)
+      if (k < 0 || day < 0 || day >= 2 * (gint64) days)
         continue;
-      daily[day * N_KINDS + k] += bk_sql_rows_int (rows, i, 3);
-      totals[k] += bk_sql_rows_int (rows, i, 3);
-    }
-  for (guint i = 0; i < prev->n_rows; i++)
-    {
-      int k = kind_of (bk_sql_rows_get (prev, i, 1), bk_sql_rows_int (prev, i, 2) != 0);
-      if (k >= 0)
-        prev_totals[k] += bk_sql_rows_int (prev, i, 3);
+      if (day < days)
+        prev_totals[k] += n;
+      else
+        {
+          daily[(day - days) * N_KINDS + k] += n;
+          totals[k] += n;
+        }
     }
   const char *total_names[] = { "totals", "previous_totals" };
   gint64 *total_values[] = { totals, prev_totals };
