@@ -383,14 +383,13 @@ bk_cmd_stats (int argc, char **argv)
 {
   g_autofree char *db = NULL;
   g_autofree char *format_name = NULL;
-  g_autofree char *since_text = NULL, *sort = NULL;
+  g_autofree char *since_text = NULL;
   int top = 0;
   GOptionEntry entries[] = {
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History: an SQLite file or a PostgreSQL URI", "FILE|URI" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default), json, or csv (group,key,class,events)", "FORMAT" },
     { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, "Only events of the last DAYS days, or since a date", "DAYS|YYYY-MM-DD" },
-    { "sort", 0, 0, G_OPTION_ARG_STRING, &sort, "name (default) or count (most events first)", "ORDER" },
-    { "top", 0, 0, G_OPTION_ARG_INT, &top, "Only the N domains and reasons with most events (implies --sort count)", "N" },
+    { "top", 0, 0, G_OPTION_ARG_INT, &top, "Only the N domains and reasons with most events (JSON too then in that order)", "N" },
     { 0 },
   };
   if (!bk_cli_options (&argc, &argv, "--db FILE|URI - counts per domain and reason", NULL, entries))
@@ -403,10 +402,9 @@ bk_cmd_stats (int argc, char **argv)
       return BK_EXIT_USAGE;
     }
   gint64 since = 0;
-  if (top < 0 || !bk_cli_parse_since (since_text, &since)
-      || (sort && strcmp (sort, "name") != 0 && strcmp (sort, "count") != 0))
+  if (top < 0 || !bk_cli_parse_since (since_text, &since))
     {
-      bk_cli_error ("invalid --since, --sort (name or count) or --top");
+      bk_cli_error ("invalid --since (DAYS or YYYY-MM-DD) or --top");
       return BK_EXIT_USAGE;
     }
   g_autoptr (BkHistory) h = open_db (db, TRUE);
@@ -419,7 +417,7 @@ bk_cmd_stats (int argc, char **argv)
       bk_cli_error ("%s", err->message);
       return BK_EXIT_DB;
     }
-  if (top > 0 || g_strcmp0 (sort, "count") == 0)
+  if (top > 0)
     bk_cli_stats_arrange (root, TRUE, (guint) top);
   if (json)
     {
