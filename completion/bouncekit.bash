@@ -40,6 +40,7 @@ _bouncekit()
       case $cmd in
         scan) COMPREPLY=($(compgen -W "json text csv" -- "$cur")) ;;
         suppress) COMPREPLY=($(compgen -W "text json csv addresses" -- "$cur")) ;;
+        report) COMPREPLY=($(compgen -W "html json" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "text json csv" -- "$cur")) ;;
       esac
       return ;;
@@ -47,7 +48,8 @@ _bouncekit()
     -c|--class) COMPREPLY=($(compgen -W "hard soft policy complaint hard,soft hard,soft,policy" -- "$cur")); return ;;
     -r|--rules) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     -d|--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    -j|--jobs|--soft-threshold|--soft-span|-w|--window|--now) return ;;
+    --cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    -j|--jobs|--soft-threshold|--soft-span|-w|--window|--now|--since|--top|--batch|--move-to) return ;;
   esac
 
   if [[ $cmd == help ]]; then

@@ -22,7 +22,7 @@ expect() { # expect WORDS... -- WANTED
   done
   echo "ok $n - ${words[*]}"
 }
-expect "" -- scan check explain rules ingest suppress stats forgive help --version
+expect "" -- scan check explain rules ingest suppress stats forgive report help --version
 expect sc -- scan
 expect scan --f -- --format=
 expect scan --format "" -- json text csv
@@ -30,6 +30,8 @@ expect check --c -- --class=
 expect check --class "" -- hard soft policy complaint
 expect suppress --format "" -- text json csv addresses
 expect suppress --s -- --soft-threshold= --soft-span=
+expect report --format "" -- html json
+expect ingest --c -- --cacert=
 expect rules "" -- check
 expect help "" -- scan suppress
 echo "1..$n"
