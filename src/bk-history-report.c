@@ -632,9 +632,24 @@ add_suppression (BkHistory *h, JsonBuilder *b, const BkHistoryReportOptions *o, 
 }
 
 /**
+ * BkHistoryReportOptions:
+ * @days: the period: this many UTC days up to @now's, today included
+ * @top: receiving domains listed (0: 15)
+ * @now: the reference time (Unix seconds)
+ * @suppress: the rules of the report's suppression section (its own
+ *   @now is replaced by the report's)
+ *
+ * What bk_history_report() covers.
+ *
+ * Since: 0.1
+ */
+
+/**
  * bk_history_report:
+ * @history: a history
  * @options: the period (days up to now), how many receivers to list, and
  *   the suppression rules
+ * @error: return location for a #GError
  *
  * The numbers of a list-health report: totals of the period and of the
  * one before; bounces per day by kind (hard, soft, policy, delayed,
@@ -644,7 +659,10 @@ add_suppression (BkHistory *h, JsonBuilder *b, const BkHistoryReportOptions *o, 
  * the suppression list now, with its evidence, and its count at points
  * over the period.
  *
- * Returns: (transfer full) (nullable): the report as a JSON object
+ * Returns: (transfer full) (nullable): the report as a JSON object, or
+ *   %NULL with @error set
+ *
+ * Since: 0.1
  */
 JsonNode *
 bk_history_report (BkHistory *h, const BkHistoryReportOptions *o, GError **error)
@@ -767,12 +785,17 @@ counts_since (BkHistory *h, JsonBuilder *b, const char *name, const char *sql, g
 
 /**
  * bk_history_stats_since:
+ * @history: a history
  * @since: only events at or after this time (Unix seconds); 0: all
+ * @error: return location for a #GError
  *
  * bk_history_stats() over the events since @since.
  *
  * Returns: (transfer full) (nullable): {"events": n, "by_domain": {domain:
- *   {class: n}}, "by_reason": {reason: {class: n}}}
+ *   {class: n}}, "by_reason": {reason: {class: n}}}, or %NULL with @error
+ *   set
+ *
+ * Since: 0.1
  */
 JsonNode *
 bk_history_stats_since (BkHistory *h, gint64 since, GError **error)

@@ -93,14 +93,6 @@ BK_API BkSuppressOptions *bk_suppress_options_new (void);
 BK_API BkSuppressOptions *bk_suppress_options_copy (const BkSuppressOptions *options);
 BK_API void bk_suppress_options_free (BkSuppressOptions *options);
 
-/**
- * BkHistoryReportOptions:
- * @days: the period: this many UTC days up to @now's, today included
- * @top: receiving domains listed (0: 15)
- * @now: the reference time (Unix seconds)
- * @suppress: the rules of the report's suppression section (its @now is
- *   replaced by the report's)
- */
 typedef struct {
   guint days;
   guint top;

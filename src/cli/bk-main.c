@@ -64,14 +64,14 @@ cmd_version (int argc, char **argv)
   (void) argv;
   printf ("bouncekit %s\n", BK_VERSION_STRING);
   /* what this build has: a program or script can test for a feature */
-  printf ("features: %cpostgresql %cmimalloc %cintrospection\n",
+  printf ("features: %cpostgresql %cmimalloc %cintrospection %cimap\n",
           BK_HAVE_POSTGRESQL ? '+' : '-',
 #ifdef BK_HAVE_MIMALLOC
           '+',
 #else
           '-',
 #endif
-          BK_HAVE_INTROSPECTION ? '+' : '-');
+          BK_HAVE_INTROSPECTION ? '+' : '-', BK_HAVE_IMAP ? '+' : '-');
   g_autofree char *rules = bk_cli_default_rules_dir ();
   printf ("rules: %s\n", rules);
   return bk_cli_finish_stdout ();
