@@ -12,10 +12,11 @@
  * the URL (it would be on the command line) and never shown: it comes
  * from BOUNCEKIT_IMAP_PASSWORD or ~/.netrc.
  *
- * Fetch: one UID FETCH per message on the one connection (libcurl keeps
- * the folder selected; its FETCH reads one message per command, and a
- * FETCH of many gives their literals to no callback it offers whole:
- * bench/README.md). A fetch sets \Seen, so the messages are flagged \Seen
+ * Fetch: libcurl's FETCH reads one message per command (a FETCH of many
+ * gives their literals to no callback it offers whole: bench/README.md),
+ * so messages are fetched 64 ahead on four connections at once (a multi
+ * handle), each message on the first free one; the caller still takes
+ * them in order. A fetch sets \Seen, so the messages are flagged \Seen
  * ahead, 500 in one STORE, which spares the server an index write per
  * message. The lines' CRLF ends (RFC 3501) are read as the LF ends of a
  * local copy, so a message has the same identity whether it was fetched
@@ -34,6 +35,11 @@
 /* UIDs per SEARCH: an answer of 1000 UIDs of 10 digits fits libcurl's
  * 16 KiB line */
 #define BK_IMAP_UIDS_PER_SEARCH 1000
+/* Messages fetched at once, on as many connections: a FETCH costs a
+ * round trip, and the server works on one connection's FETCH while the
+ * next connection's answer travels; the window is how far ahead */
+#define BK_IMAP_CONNECTIONS 4
+#define BK_IMAP_WINDOW 64
 /* Messages flagged \Seen ahead of their fetches, in one command */
 #define BK_IMAP_PREPARE 500
 /* UIDs per STORE/MOVE command: keeps command lines short */
@@ -52,6 +58,9 @@ struct _BkImap {
   GByteArray *body;  /* the current transfer's output */
   gboolean mark_pending;
   guint prepared;    /* messages [0, prepared) are flagged \Seen already */
+  CURLM *multi;      /* the fetching connections */
+  GHashTable *window;          /* index -> GByteArray: fetched ahead */
+  guint window_from, window_to;
   char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -231,6 +240,8 @@ bk_imap_open (const char *url, const BkImapOptions *o, GError **error)
   imap->mark_pending = o->unseen && o->mark_pending;
   imap->uids = g_array_new (FALSE, FALSE, sizeof (guint));
   imap->body = g_byte_array_new ();
+  imap->window = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_byte_array_unref);
+  imap->multi = curl_multi_init ();
   gsize start;
   const char *at = find_at (url, &start);
   if (at && memchr (url + start, ':', at - (url + start)))
@@ -377,30 +388,142 @@ crlf_to_lf (guint8 *data, gsize len)
   return out;
 }
 
+typedef struct {
+  CURL *handle;
+  guint index;
+  GByteArray *body;
+  char errbuf[CURL_ERROR_SIZE];
+} Slot;
+
+static size_t
+collect_slot (char *data, size_t size, size_t n, void *user)
+{
+  Slot *slot = user;
+  g_byte_array_append (slot->body, (const guint8 *) data, size * n);
+  return size * n;
+}
+
+/* start - fetch message @index on @slot (libcurl's own FETCH, a URL with
+ * ;UID=n, on a connection of the multi handle) */
+static gboolean
+start (BkImap *imap, Slot *slot, guint index)
+{
+  g_autofree char *url = g_strdup_printf ("%s%s;UID=%u", imap->base, imap->folder, bk_imap_get_uid (imap, index));
+  slot->handle = curl_easy_duphandle (imap->curl);
+  if (slot->handle == NULL)
+    return FALSE;
+  slot->index = index;
+  slot->body = g_byte_array_new ();
+  slot->errbuf[0] = '\0';
+  curl_easy_setopt (slot->handle, CURLOPT_URL, url);
+  curl_easy_setopt (slot->handle, CURLOPT_CUSTOMREQUEST, NULL);
+  curl_easy_setopt (slot->handle, CURLOPT_WRITEFUNCTION, collect_slot);
+  curl_easy_setopt (slot->handle, CURLOPT_WRITEDATA, slot);
+  curl_easy_setopt (slot->handle, CURLOPT_ERRORBUFFER, slot->errbuf);
+  curl_easy_setopt (slot->handle, CURLOPT_PRIVATE, slot);
+  return curl_multi_add_handle (imap->multi, slot->handle) == CURLM_OK;
+}
+
+static void
+finish_slot (BkImap *imap, Slot *slot)
+{
+  curl_multi_remove_handle (imap->multi, slot->handle);
+  curl_easy_cleanup (slot->handle);
+  slot->handle = NULL;
+  if (slot->body)
+    g_byte_array_unref (slot->body);
+  slot->body = NULL;
+}
+
+/* prefetch - the messages [index, index + BK_IMAP_WINDOW), fetched on
+ * BK_IMAP_CONNECTIONS connections at once, into imap->window */
+static gboolean
+prefetch (BkImap *imap, guint index, GError **error)
+{
+  guint to = MIN (imap->uids->len, index + BK_IMAP_WINDOW);
+  g_hash_table_remove_all (imap->window);
+  Slot slots[BK_IMAP_CONNECTIONS] = { 0 };
+  guint next = index, active = 0;
+  CURLcode failed = CURLE_OK;
+  for (guint k = 0; k < BK_IMAP_CONNECTIONS && next < to; k++, active++)
+    if (!start (imap, &slots[k], next++))
+      failed = CURLE_OUT_OF_MEMORY;
+  while (active > 0)
+    {
+      int running = 0;
+      if (curl_multi_perform (imap->multi, &running) != CURLM_OK)
+        failed = failed ? failed : CURLE_RECV_ERROR;
+      CURLMsg *m;
+      int left;
+      while ((m = curl_multi_info_read (imap->multi, &left)))
+        {
+          if (m->msg != CURLMSG_DONE)
+            continue;
+          Slot *slot = NULL;
+          curl_easy_getinfo (m->easy_handle, CURLINFO_PRIVATE, (char **) &slot);
+          CURLcode rc = m->data.result;
+          if (rc == CURLE_OK)
+            g_hash_table_insert (imap->window, GUINT_TO_POINTER (slot->index), g_byte_array_ref (slot->body));
+          else if (failed == CURLE_OK)
+            {
+              failed = rc;
+              g_strlcpy (imap->errbuf, slot->errbuf, sizeof imap->errbuf);
+            }
+          finish_slot (imap, slot);
+          active--;
+          if (failed == CURLE_OK && next < to)
+            {
+              if (start (imap, slot, next++))
+                active++;
+              else
+                failed = CURLE_OUT_OF_MEMORY;
+            }
+        }
+      if (active > 0 && curl_multi_poll (imap->multi, NULL, 0, 1000, NULL) != CURLM_OK)
+        failed = failed ? failed : CURLE_RECV_ERROR;
+      if (failed != CURLE_OK)
+        {
+          for (guint k = 0; k < BK_IMAP_CONNECTIONS; k++)
+            if (slots[k].handle)
+              finish_slot (imap, &slots[k]);
+          active = 0;
+        }
+    }
+  if (failed != CURLE_OK)
+    {
+      g_hash_table_remove_all (imap->window);
+      imap->window_from = imap->window_to = 0;
+      return fail (imap, failed, "cannot fetch a message", error);
+    }
+  imap->window_from = index;
+  imap->window_to = to;
+  return TRUE;
+}
+
 /**
  * bk_imap_fetch:
  * @index: the message's place in the search result, from 0
  * @out_item: (out): its bytes, as bk_reader_next_raw() gives a file's
  *
- * Returns: FALSE when the server failed (the message may be gone: a
- *   message deleted meanwhile is an empty item, not an error)
+ * Returns: FALSE when the server failed
  */
 gboolean
 bk_imap_fetch (BkImap *imap, guint index, BkRawItem **out_item, GError **error)
 {
   if (index >= imap->prepared && !prepare (imap, index, error))
     return FALSE;
+  if ((index < imap->window_from || index >= imap->window_to) && !prefetch (imap, index, error))
+    return FALSE;
+  g_autoptr (GByteArray) body = NULL;
+  if (!g_hash_table_steal_extended (imap->window, GUINT_TO_POINTER (index), NULL, (gpointer *) &body))
+    return fail (imap, CURLE_RECV_ERROR, "cannot fetch a message", error);
   guint uid = bk_imap_get_uid (imap, index);
-  g_autofree char *path = g_strdup_printf ("%s;UID=%u", imap->folder, uid);
-  CURLcode rc = perform (imap, path, NULL);
-  if (rc != CURLE_OK)
-    return fail (imap, rc, "cannot fetch a message", error);
   BkRawItem *item = g_new0 (BkRawItem, 1);
   item->source = g_strdup_printf ("%s;UID=%u", imap->name, uid);
   item->kind = BK_RAW_MESSAGE;
-  gsize len = crlf_to_lf (imap->body->data, imap->body->len);
+  gsize len = crlf_to_lf (body->data, body->len);
   item->data = g_malloc (len + 1);
-  memcpy (item->data, imap->body->data, len);
+  memcpy (item->data, body->data, len);
   item->data[len] = '\0';
   item->len = len;
   *out_item = item;
@@ -494,8 +617,11 @@ bk_imap_close (BkImap *imap)
 {
   if (imap == NULL)
     return;
+  if (imap->multi)
+    curl_multi_cleanup (imap->multi);
   if (imap->curl)
     curl_easy_cleanup (imap->curl);
+  g_hash_table_unref (imap->window);
   g_free (imap->base);
   g_free (imap->folder);
   g_free (imap->name);

@@ -152,7 +152,7 @@ def t_equals_file_ingest(e):
 
 def t_killed_midway(e):
     folder, db = e.folder(), e.db()
-    proxy = Proxy(e.srv.port, 120000, "stall")
+    proxy = Proxy(e.srv.port, 150000, "stall")
     try:
         p = subprocess.Popen([common.BIN, "ingest", "--db", db, "--cacert", e.srv.ca, "--batch", "10",
                               e.srv.url(folder, port=proxy.port)],
@@ -177,7 +177,7 @@ def t_killed_midway(e):
 
 def t_server_gone_midway(e):
     folder, db = e.folder(), e.db()
-    proxy = Proxy(e.srv.port, 100000, "cut")
+    proxy = Proxy(e.srv.port, 170000, "cut")
     try:
         r = e.ingest(db, folder, "--batch", "7", port=proxy.port)
     finally:
