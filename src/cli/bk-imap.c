@@ -600,6 +600,11 @@ bk_imap_mark_done (BkImap *imap, const GArray *indexes, const char *move_to, GEr
                      "UID STORE", "+FLAGS.SILENT (" BK_IMAP_DONE_KEYWORD ")",
                      "cannot flag messages", error))
     return FALSE;
+  /* done: the pending mark has served */
+  if (imap->mark_pending
+      && !command_each (imap, indexes, "UID STORE", "-FLAGS.SILENT (" BK_IMAP_PENDING_KEYWORD ")",
+                        "cannot flag messages", error))
+    return FALSE;
   if (move_to)
     {
       g_autofree char *folder = quote (move_to);

@@ -227,6 +227,9 @@ def t_unseen_and_move(e):
     left = e.srv.flags(folder)
     expect(len(left) == len(seen), f"{len(left)} messages left in the folder, want {len(seen)}")
     expect(len(e.srv.flags("Done")) == unseen, "not moved")
+    moved = e.srv.flags("Done").values()
+    expect(all("$BouncekitDone" in f and "$BouncekitPending" not in f for f in moved),
+           f"flags of the moved messages: {list(moved)[:3]}")
     fdb = e.db()
     r = e.bk("ingest", "--db", fdb, *[f for i, f in enumerate(SAMPLES) if i not in seen])
     expect(common.rows(Sqlite, db) == common.rows(Sqlite, fdb), "--unseen read other messages")
