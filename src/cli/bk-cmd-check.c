@@ -216,6 +216,9 @@ bk_cmd_check (int argc, char **argv)
   if (rules == NULL)
     return BK_EXIT_USAGE;
   g_autoptr (BkReader) rd = bk_reader_new (path);
+  /* one message in, one verdict out: procmail's "From " envelope line
+   * does not make the message an mbox to cut at body lines */
+  bk_reader_set_one_message (rd, TRUE);
   g_autoptr (BkReaderItem) item = bk_reader_next (rd);
   if (item == NULL || item->error)
     {

@@ -11,6 +11,9 @@
 #   C  --record --db   -> bounces.mbox (locked), the rest -> inbox.mbox;
 #                         the history it records equals `bouncekit ingest`
 #   D  bouncekit fails (rules missing): every message -> Maildir/
+#   F  procmail -f (an envelope "From " line before the message) and a
+#      bounce whose body has lines starting with "From ": one message,
+#      one verdict -> Maildir/.Bounces/
 #   E  --record into a history database that is down (a PostgreSQL
 #      server nobody runs): every message -> Maildir/, the reason in
 #      procmail's log
@@ -149,6 +152,34 @@ write_rc D '
 .Bounces/
 ' "$workdir/no-such-rules"
 run_maildir_variant D .Bounces Maildir
+
+# F: procmail puts an envelope "From " line before the message (as it
+# does when delivering from an MTA), and the bounce's own text has lines
+# that start with "From ": check must judge the whole message, not cut
+# it as an mbox at those lines.
+mkdir -p "$workdir/F"
+fmsg=$workdir/F/from-lines.eml
+sed 's/^This is the mail system at host mail.example.net.$/From the remote server: see below.\
+\
+This is the mail system at host mail.example.net./' "$root/samples/rfc3464/single-recipient.eml" > "$fmsg"
+printf '\nFrom here on, the returned message follows.\n' >> "$fmsg"
+if grep -q '^From the remote server' "$fmsg"; then
+  write_rc F '
+:0 HB
+* ? bouncekit check --class hard
+.Bounces/
+' "$bk_rules"
+  procmail -f MAILER-DAEMON -m "$workdir/F/rc" < "$fmsg"
+  n=$(bk_count "$workdir/F/Maildir/.Bounces")
+  if [ "$n" -eq 1 ]; then
+    bk_ok "F: a bounce with body lines starting with \"From \" behind procmail's envelope line -> .Bounces"
+  else
+    bk_not_ok "F: the bounce with \"From \" body lines was not filed as a hard bounce"
+    sed 's/^/# /' "$workdir/F/procmail.log"
+  fi
+else
+  bk_not_ok "F: could not build the test message"
+fi
 
 # E: the shared history is down (nothing listens on port 1): check
 # --record exits 2, the condition fails, and every message reaches the
