@@ -29,6 +29,7 @@
  * below goes through this table under the function's own name */
 static const BkLibpq *pq;
 #define PQconnectdb (pq->PQconnectdb)
+#define PQconnectdbParams (pq->PQconnectdbParams)
 #define PQstatus (pq->PQstatus)
 #define PQerrorMessage (pq->PQerrorMessage)
 #define PQfinish (pq->PQfinish)
@@ -83,8 +84,12 @@ static gboolean
 pg_error (PgConn *c, PGresult *res, GError **error)
 {
   const char *primary = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  const char *state = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
   g_autofree char *msg = one_line (primary ? primary : PQerrorMessage (c->pg));
   int code = PQstatus (c->pg) == CONNECTION_OK ? BK_HISTORY_ERROR_DB : BK_HISTORY_ERROR_CONNECT;
+  /* query_canceled (statement_timeout), lock_not_available (lock_timeout) */
+  if (g_strcmp0 (state, "57014") == 0 || g_strcmp0 (state, "55P03") == 0)
+    code = BK_HISTORY_ERROR_TIMEOUT;
   g_set_error (error, BK_HISTORY_ERROR, code, "%s", msg);
   return FALSE;
 }
@@ -276,16 +281,41 @@ bk_history_pg_open (BkHistory *h, const char *conninfo, BkHistoryOpenFlags flags
     return FALSE;
   PgConn *c = g_new0 (PgConn, 1);
   c->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-  c->pg = PQconnectdb (conninfo);
+  if (h->wait_ms == 0)
+    c->pg = PQconnectdb (conninfo);
+  else
+    {
+      /* the target first (expanded: a URI or keyword string), then the
+       * timeout, which overrides one the target may give; libpq counts
+       * whole seconds and takes less than 2 as 2 */
+      g_autofree char *secs = g_strdup_printf ("%u", MAX ((h->wait_ms + 999) / 1000, 2u));
+      const char *const keys[] = { "dbname", "connect_timeout", NULL };
+      const char *const values[] = { conninfo, secs, NULL };
+      c->pg = PQconnectdbParams (keys, values, 1);
+    }
   h->conn = c;
   h->driver = &pg_driver;
   if (c->pg == NULL || PQstatus (c->pg) != CONNECTION_OK)
     {
       g_autofree char *msg = one_line (c->pg ? PQerrorMessage (c->pg) : "out of memory");
-      g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_CONNECT, "cannot connect: %s", msg);
+      gboolean timeout = h->wait_ms && strstr (msg, "timeout expired") != NULL;
+      if (timeout)
+        g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_TIMEOUT,
+                     "cannot connect: no answer within %u ms (%s)", MAX (h->wait_ms, 2000u), msg);
+      else
+        g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_CONNECT, "cannot connect: %s", msg);
       return FALSE;
     }
   PQsetNoticeProcessor (c->pg, ignore_notice, NULL);
+  if (h->wait_ms)
+    {
+      /* no statement, and no wait for the writers' advisory lock or a
+       * row lock, outlasts the wait */
+      g_autofree char *set = g_strdup_printf ("SET statement_timeout = %u; SET lock_timeout = %u",
+                                              h->wait_ms, h->wait_ms);
+      if (!run (c, set, error))
+        return FALSE;
+    }
   int version = 0;
   if (!schema_version (c, &version, error) || !check_version (version, error))
     return FALSE;

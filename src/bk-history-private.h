@@ -80,6 +80,7 @@ struct _BkHistory {
   gpointer conn;
   char *display;       /* the database as errors name it: never a password */
   gboolean in_batch;   /* between bk_history_begin and bk_history_commit */
+  guint wait_ms;       /* longest wait for the server or a lock; 0: the engine's long default */
 };
 
 /* BkHistoryDriver - one engine. @query runs @sql with @params; when

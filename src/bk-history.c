@@ -139,8 +139,10 @@ mask_uri (const char *uri)
   g_autoptr (GString) out = g_string_new (uri);
   const char *scheme_end = strstr (out->str, "://");
   gsize start = scheme_end ? (gsize) (scheme_end - out->str) + 3 : 0;
-  gsize end = start + strcspn (out->str + start, "/?");
-  const char *at = g_strrstr_len (out->str + start, end - start, "@");
+  /* the password runs from the first ":" to the last "@": it may hold
+   * "?", "#" or "/" written as they are, and hiding too much is better
+   * than showing it */
+  const char *at = strrchr (out->str + start, '@');
   const char *colon = at ? memchr (out->str + start, ':', at - (out->str + start)) : NULL;
   if (colon)
     {
@@ -159,6 +161,59 @@ mask_uri (const char *uri)
         p = out->str + from;
       }
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* uri_secrets - the passwords @uri gives, as written (its user part's
+ * and its "password=" parameters'), and percent-decoded */
+static void
+uri_secrets (const char *uri, GPtrArray *out)
+{
+  const char *scheme_end = strstr (uri, "://");
+  const char *start = scheme_end ? scheme_end + 3 : uri;
+  const char *at = strrchr (start, '@');
+  const char *colon = at ? memchr (start, ':', at - start) : NULL;
+  if (colon && at > colon + 1)
+    g_ptr_array_add (out, g_strndup (colon + 1, at - colon - 1));
+  for (const char *p = strstr (uri, "password="); p; p = strstr (p + 1, "password="))
+    if (p > uri && (p[-1] == '?' || p[-1] == '&'))
+      {
+        const char *v = p + strlen ("password=");
+        gsize n = strcspn (v, "&");
+        if (n > 0)
+          g_ptr_array_add (out, g_strndup (v, n));
+      }
+  guint raw = out->len;
+  for (guint i = 0; i < raw; i++)
+    {
+      char *dec = g_uri_unescape_string (g_ptr_array_index (out, i), NULL);
+      if (dec && strcmp (dec, g_ptr_array_index (out, i)) != 0)
+        g_ptr_array_add (out, dec);
+      else
+        g_free (dec);
+    }
+}
+
+/* scrub_secrets - @err's message without any password @target holds:
+ * the engine's own messages may quote a part of a target it misread */
+static void
+scrub_secrets (GError *err, const char *target)
+{
+  if (err == NULL || !bk_history_target_is_pg (target))
+    return;
+  g_autoptr (GPtrArray) secrets = g_ptr_array_new_with_free_func (g_free);
+  uri_secrets (target, secrets);
+  for (guint i = 0; i < secrets->len; i++)
+    {
+      const char *secret = g_ptr_array_index (secrets, i);
+      if (strlen (secret) < 2)
+        continue;
+      g_auto (GStrv) pieces = g_strsplit (err->message, secret, -1);
+      if (g_strv_length (pieces) > 1)
+        {
+          g_free (err->message);
+          err->message = g_strjoinv ("***", pieces);
+        }
+    }
 }
 
 /**
@@ -266,14 +321,43 @@ bk_history_unref (BkHistory *h)
 BkHistory *
 bk_history_open_full (const char *target, BkHistoryOpenFlags flags, GError **error)
 {
+  return bk_history_open_wait (target, flags, 0, error);
+}
+
+/**
+ * bk_history_open_wait: (constructor)
+ * @target: an SQLite file path, or a PostgreSQL URI or keyword string
+ * @flags: whether to create a missing history
+ * @wait_ms: the longest the history may wait, in milliseconds, for the
+ *   server to connect or answer a statement and for another writer's
+ *   lock (SQLite's busy timeout; PostgreSQL's connect_timeout, rounded up
+ *   to whole seconds of at least 2, statement_timeout and lock_timeout);
+ *   0 waits as long as a batch may (two minutes on SQLite, no limit on
+ *   PostgreSQL)
+ * @error: return location for a #GError
+ *
+ * Like bk_history_open_full(), for callers that must not stall (a pipe
+ * filter in the delivery path): past @wait_ms a call fails with
+ * %BK_HISTORY_ERROR_TIMEOUT and its transaction is rolled back.
+ *
+ * Returns: (transfer full) (nullable): the history
+ *
+ * Since: 0.1
+ */
+BkHistory *
+bk_history_open_wait (const char *target, BkHistoryOpenFlags flags, guint wait_ms, GError **error)
+{
   g_return_val_if_fail (target != NULL, NULL);
   g_autoptr (BkHistory) h = g_new0 (BkHistory, 1);
   g_atomic_ref_count_init (&h->ref);
+  h->wait_ms = wait_ms;
   h->display = bk_history_display_name (target);
   gboolean ok = bk_history_target_is_pg (target) ? bk_history_pg_open (h, target, flags, error)
                                                   : bk_history_sqlite_open (h, target, flags, error);
   if (!ok)
     {
+      if (error)
+        scrub_secrets (*error, target);
       g_prefix_error (error, "'%s': ", h->display);
       return NULL;
     }

@@ -59,6 +59,8 @@ typedef enum {
  * @BK_HISTORY_ERROR_CONNECT: the database server could not be reached or
  *   refused the login
  * @BK_HISTORY_ERROR_UNSUPPORTED: the target names an engine this build lacks
+ * @BK_HISTORY_ERROR_TIMEOUT: the database did not answer, or another writer
+ *   held it, for longer than the history's wait (bk_history_open_wait())
  *
  * Errors of the bounce history database. May be extended later.
  *
@@ -70,6 +72,7 @@ typedef enum {
   BK_HISTORY_ERROR_MISSING,
   BK_HISTORY_ERROR_CONNECT,
   BK_HISTORY_ERROR_UNSUPPORTED,
+  BK_HISTORY_ERROR_TIMEOUT,
 } BkHistoryError;
 
 BK_API GQuark bk_history_error_quark (void);
