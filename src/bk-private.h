@@ -133,6 +133,8 @@ typedef struct _BkPrefilter BkPrefilter;
 
 G_GNUC_INTERNAL GPtrArray *bk_prefilter_literals (const char *pattern);
 G_GNUC_INTERNAL gsize bk_pattern_skip_class (const char *p, gsize i);
+/* bk-linear.c: why @pattern may take time quadratic in the text, or NULL */
+G_GNUC_INTERNAL const char *bk_pattern_nonlinear (const char *pattern, gboolean multiline, gboolean per_line);
 G_GNUC_INTERNAL BkPrefilter *bk_prefilter_new (GPtrArray *all);
 G_GNUC_INTERNAL void bk_prefilter_free (BkPrefilter *pf);
 G_GNUC_INTERNAL guint bk_prefilter_words (const BkPrefilter *pf);

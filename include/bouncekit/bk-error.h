@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  * @BK_RULES_ERROR_DUPLICATE: two rules share an id
  * @BK_RULES_ERROR_LIMIT: too many rules or a pattern too long
  * @BK_RULES_ERROR_EMPTY: the directory holds no rule file
+ * @BK_RULES_ERROR_NONLINEAR: a pattern's matching time can grow with the
+ *   square of the text (like "^\\s*" on a body)
  *
  * Errors while loading rules. May be extended later.
  *
@@ -32,6 +34,7 @@ typedef enum {
   BK_RULES_ERROR_DUPLICATE,
   BK_RULES_ERROR_LIMIT,
   BK_RULES_ERROR_EMPTY,
+  BK_RULES_ERROR_NONLINEAR,
 } BkRulesError;
 
 /**
