@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 #define BK_MAX_DIAG_BYTES 4096        /* one recipient's diagnostic */
 #define BK_MAX_RULES 20000            /* rules in a directory */
 #define BK_MAX_MESSAGE_BYTES ((gsize) 128 * 1024 * 1024) /* one input message */
+#define BK_MAX_BOUNDARY_LINES 8000    /* lines starting "--" handed to GMime per message */
 
 /* GMime ships no autoptr definitions (see meson.build check). */
 #ifndef BK_HAVE_GMIME_AUTOPTR

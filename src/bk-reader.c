@@ -311,6 +311,31 @@ item_new (const char *source, gint64 index)
   return item;
 }
 
+/* parse_length - how much of a message GMime is given: all of it, or
+ * up to its (BK_MAX_BOUNDARY_LINES + 1)th line starting with "--" (a
+ * possible MIME boundary). GMime builds every part before bouncekit
+ * walks any (a million empty parts took 2 GB); cut here, the parts it
+ * builds, and so memory and time, stay proportional to the limit,
+ * while BK_MAX_MIME_PARTS of them are walked at most anyway. */
+static gsize
+parse_length (const char *data, gsize len)
+{
+  guint lines = 0;
+  const char *p = data, *end = data + len;
+  while (p + 1 < end && (p = memchr (p, '-', end - p - 1)) != NULL)
+    {
+      if (p[1] == '-' && (p == data || p[-1] == '\n' || p[-1] == '\r'))
+        {
+          if (++lines > BK_MAX_BOUNDARY_LINES)
+            return (gsize) (p - data);
+          p += 2;
+        }
+      else
+        p++;
+    }
+  return len;
+}
+
 /* parse_owned - parse one message from @bytes, which the stream takes */
 static GMimeMessage *
 parse_owned (GByteArray *bytes, GError **error)
@@ -321,6 +346,7 @@ parse_owned (GByteArray *bytes, GError **error)
       g_set_error_literal (error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE, "empty input");
       return NULL;
     }
+  g_byte_array_set_size (bytes, parse_length ((const char *) bytes->data, bytes->len));
   gboolean cr = memchr (bytes->data, '\r', bytes->len) != NULL;
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
   if (cr)
@@ -385,6 +411,7 @@ static GMimeMessage *
 parse_mbox_piece (char *data, gsize len)
 {
   GByteArray *bytes = g_byte_array_new_take ((guint8 *) data, len);
+  g_byte_array_set_size (bytes, parse_length (data, len));
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
   g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
