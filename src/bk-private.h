@@ -161,10 +161,13 @@ typedef struct {
   pcre2_match_context *mctx;
   guint64 *diag_bits;   /* prefilter scratch for one diagnostic */
   guint64 *body_bits;   /* prefilter result for the message text */
+  gint64 deadline;      /* monotonic µs past which no rule matches (0: none) */
+  gboolean over_budget; /* the deadline passed during this message */
 } BkScanner;
 
 G_GNUC_INTERNAL BkScanner *bk_scanner_new (const BkRuleset *rules);
 G_GNUC_INTERNAL void bk_scanner_free (BkScanner *scanner);
+G_GNUC_INTERNAL void bk_scanner_start_message (BkScanner *scanner);
 G_GNUC_INTERNAL const pcre2_code *bk_rule_code (const BkRule *rule);
 G_GNUC_INTERNAL pcre2_code *bk_rule_compile (const char *pattern,
                                              BkField field,

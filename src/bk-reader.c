@@ -587,16 +587,6 @@ read_bounded (int fd, GByteArray *bytes, const char *name, GError **error)
                        name, (gsize) BK_MAX_MESSAGE_BYTES);
           return FALSE;
         }
-      /* a device of NUL bytes (/dev/zero) is no mail: say so at once */
-      if (old == 0 && (gsize) n >= MBOX_HEAD_BYTES
-          && memchr (bytes->data, '\0', MBOX_HEAD_BYTES) != NULL
-          && memchr (bytes->data, '\n', MBOX_HEAD_BYTES) == NULL)
-        {
-          g_set_error (error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE,
-                       "%s is not a mail message (binary data, no line in its first %d bytes)",
-                       name, MBOX_HEAD_BYTES);
-          return FALSE;
-        }
     }
 }
 
@@ -654,6 +644,17 @@ read_message_fd (BkReader *rd, int fd, const char *source)
       g_byte_array_unref (bytes);
       bk_raw_item_free (item);
       return next_from_mbox (rd);
+    }
+  /* NUL bytes and no line end (/dev/zero): no mail, said at once */
+  if (got == MBOX_HEAD_BYTES && memchr (bytes->data, '\0', got) != NULL
+      && memchr (bytes->data, '\n', got) == NULL)
+    {
+      g_set_error (&item->error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE,
+                   "%s is not a mail message (binary data without a line end in its first %d bytes)",
+                   name, MBOX_HEAD_BYTES);
+      g_byte_array_unref (bytes);
+      close (fd);
+      return item;
     }
   gboolean ok = got < MBOX_HEAD_BYTES || read_bounded (fd, bytes, name, &err);
   close (fd);
