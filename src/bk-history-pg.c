@@ -16,9 +16,10 @@
  * Readers (suppress, stats) never wait.
  *
  * The schema version lives in the one-row table bouncekit_schema; the
- * first opener creates the schema under the same lock. Addresses compare
- * without regard to case through a nondeterministic ICU collation named
- * nocase, so the one schema text reads the same on both engines.
+ * first opener creates the schema under the same lock. Addresses are
+ * stored ASCII case-folded and compare as bytes through a collation named
+ * nocase made from "C", so the one schema text reads the same on both
+ * engines and both give one answer.
  */
 #include "bk-history-private.h"
 #include "bk-libpq.h"
@@ -262,8 +263,9 @@ create_schema (PgConn *c, GError **error)
                                                  "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY");
       g_autofree char *mark = g_strdup_printf ("INSERT INTO bouncekit_schema (version) VALUES (%d)",
                                                BK_HISTORY_SCHEMA);
-      if (!run (c, "CREATE COLLATION IF NOT EXISTS nocase"
-                   " (provider = icu, locale = 'und-u-ks-level2', deterministic = false)", error)
+      /* bytes, as SQLite compares the ASCII-folded addresses; an ICU
+       * collation would merge Ü and ü, ﬁ and fi, full-width forms */
+      if (!run (c, "CREATE COLLATION IF NOT EXISTS nocase FROM \"C\"", error)
           || !run (c, schema, error) || !run (c, mark, error))
         goto failed;
     }

@@ -24,9 +24,10 @@ G_BEGIN_DECLS
 
 /* The schema, in both dialects: %s is the id column's type, the one
  * place they differ (SQLite's rowid alias, PostgreSQL's identity).
- * Addresses and domains compare without regard to case: SQLite's NOCASE,
- * and on PostgreSQL a nondeterministic ICU collation of the same name
- * (created by the driver), so UNIQUE, GROUP BY and = agree on both. */
+ * Addresses are stored ASCII case-folded (bk_history_record), and compare
+ * as bytes: SQLite's NOCASE folds ASCII only, and on PostgreSQL the
+ * collation of the same name is "C" (created by the driver), so UNIQUE,
+ * GROUP BY and = agree on both for every address, non-ASCII ones too. */
 #define BK_HISTORY_SCHEMA_SQL \
   "CREATE TABLE IF NOT EXISTS events (" \
   "  id %s," \

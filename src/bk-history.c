@@ -8,7 +8,11 @@
  * The SQL below is the one both engines run.
  *
  * One row per (message, recipient) event, keyed by the bounce's identity
- * (its Message-ID, else a SHA-256 of the whole message) and the address:
+ * (bk_history_message_key: its Message-ID and a SHA-256 of its content,
+ * normalised so that mbox framing, line ends, trailing blank lines and
+ * transport headers do not change it) and the address, ASCII
+ * case-folded (what mail systems do; both engines then compare bytes,
+ * so they agree on every non-ASCII address):
  * recording the same bounce twice, from one host or two, adds it once
  * (INSERT … ON CONFLICT DO NOTHING). Writes happen inside the caller's
  * transaction (bk_history_begin/commit), so an interrupted run leaves the
@@ -16,7 +20,8 @@
  * schema is refused, not rewritten.
  *
  * Suppression rules (DESIGN, list hygiene): since the address's last reset
- * (a later delivery, or `forgive`), any hard bounce or any complaint
+ * (a delivery, or `forgive`, dated no later than now: a forged or
+ * future-dated delivery does not clear later bounces), any hard bounce or any complaint
  * suppresses; soft bounces suppress when at least N fall in the window and
  * spread over at least D days. Delivered/vacation events are kept as
  * evidence of a live address.
@@ -38,7 +43,9 @@ static const char forgive_sql[] =
   " ON CONFLICT (address) DO UPDATE SET forgiven_time = excluded.forgiven_time";
 
 /* Per address, counts of the events after its reset point: the later of
- * its last delivery and its last `forgive`. Soft and policy counts only
+ * its last delivery and its last `forgive` up to now ($1): a delivery
+ * dated in the future resets nothing yet, and bounces after a reset
+ * count. Soft and policy counts only
  * within the window ($2); $1 is now, $3 is 1 when policy bounces count
  * toward the soft threshold. The latest reason (a window function, one
  * pass; both engines have them) breaks ties of time by the message key,
@@ -46,11 +53,11 @@ static const char forgive_sql[] =
  * the same answer. */
 static const char suppress_sql[] =
   "WITH delivered AS ("
-  "  SELECT address, MAX(CASE WHEN reason = 'delivered' THEN event_time ELSE 0 END) AS t"
+  "  SELECT address, MAX(CASE WHEN reason = 'delivered' AND event_time <= $1 THEN event_time ELSE 0 END) AS t"
   "  FROM events GROUP BY address),"
   " reset AS ("
   "  SELECT d.address AS address, CASE WHEN f.forgiven_time IS NOT NULL AND f.forgiven_time > d.t"
-  "    THEN f.forgiven_time ELSE d.t END AS since"
+  "    AND f.forgiven_time <= $1 THEN f.forgiven_time ELSE d.t END AS since"
   "  FROM delivered d LEFT JOIN forgiven f ON f.address = d.address),"
   " live AS ("
   "  SELECT e.address AS address, e.class AS class, e.reason AS reason, e.event_time AS event_time,"
@@ -482,26 +489,94 @@ bk_history_rollback (BkHistory *h, GError **error)
   return h->driver->rollback (h, error) ? TRUE : fail (h, error);
 }
 
+/* digest_header - @name's value, its white space runs made one space,
+ * into @sum */
+static void
+digest_header (GChecksum *sum, GMimeMessage *message, const char *name)
+{
+  const char *value = g_mime_object_get_header (GMIME_OBJECT (message), name);
+  g_autoptr (GString) v = g_string_new (name);
+  g_string_append_c (v, ':');
+  gboolean space = TRUE;
+  for (const char *p = value ? value : ""; *p; p++)
+    {
+      gboolean ws = *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n';
+      if (ws && !space)
+        g_string_append_c (v, ' ');
+      else if (!ws)
+        g_string_append_c (v, *p);
+      space = ws;
+    }
+  while (v->len && v->str[v->len - 1] == ' ')
+    g_string_truncate (v, v->len - 1);
+  g_string_append_c (v, '\n');
+  g_checksum_update (sum, (const guchar *) v->str, v->len);
+}
+
+/* digest_body - @text line by line into @sum, as every copy of one
+ * bounce has it: without CRs and trailing blanks, a body line an mbox
+ * quoted (">From ") as it was, and without the blank lines at the end
+ * (procmail adds one, an mbox cut drops one) */
+static void
+digest_body (GChecksum *sum, const char *text)
+{
+  gsize pending_blank = 0;
+  const char *p = text;
+  while (*p)
+    {
+      const char *nl = strchr (p, '\n');
+      const char *end = nl ? nl : p + strlen (p);
+      const char *line = p;
+      while (end > line && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+      const char *q = line;
+      while (q < end && *q == '>')
+        q++;
+      if (q > line && end - q >= 5 && memcmp (q, "From ", 5) == 0)
+        line = q;
+      if (end == line)
+        pending_blank++;
+      else
+        {
+          for (; pending_blank > 0; pending_blank--)
+            g_checksum_update (sum, (const guchar *) "\n", 1);
+          g_checksum_update (sum, (const guchar *) line, end - line);
+          g_checksum_update (sum, (const guchar *) "\n", 1);
+        }
+      p = nl ? nl + 1 : end + strlen (end);
+    }
+}
+
 /**
  * bk_history_message_key:
  * @message: a bounce
  *
- * The key under which the events of @message are recorded, so that recording a bounce twice adds nothing.
+ * The identity of one bounce, whichever copy of it is read: a digest of
+ * its content (the headers that identify it: Message-ID, Date, From, To,
+ * Subject; and its body, line ends, trailing blanks, mbox quoting of
+ * "From " lines and trailing blank lines aside), so that its mbox,
+ * Maildir and piped copies, with or without transport headers, are one
+ * bounce, and two bounces sharing a Message-ID are two.
  *
- * Returns: (transfer full): the identity of @message: "mid:" and its
- *   Message-ID, or "sha256:" and a digest of the whole message
+ * Returns: (transfer full): "mid:" and the Message-ID, a space and
+ *   "sha256:" and the digest; or the digest alone without a Message-ID
  *
  * Since: 0.1
  */
 char *
 bk_history_message_key (GMimeMessage *message)
 {
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  static const char *const fields[] = { "Message-ID", "Date", "From", "To", "Subject" };
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    digest_header (sum, message, fields[i]);
+  GMimeObject *body = g_mime_message_get_mime_part (message);
+  g_autofree char *text = body ? g_mime_object_to_string (body, NULL) : NULL;
+  digest_body (sum, text ? text : "");
   const char *mid = g_mime_message_get_message_id (message);
   if (mid && *mid)
-    return g_strconcat ("mid:", mid, NULL);
-  g_autofree char *raw = g_mime_object_to_string (GMIME_OBJECT (message), NULL);
-  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, raw ? raw : "", -1);
-  return g_strconcat ("sha256:", sum, NULL);
+    return g_strconcat ("mid:", mid, " sha256:", g_checksum_get_string (sum), NULL);
+  return g_strconcat ("sha256:", g_checksum_get_string (sum), NULL);
 }
 
 static gint64
@@ -541,13 +616,15 @@ bk_history_record (BkHistory *h, const BkReport *report, const char *message_key
       const BkRecipient *r = g_ptr_array_index (report->recipients, i);
       if (r->recipient == NULL)
         continue;
-      const char *at = strrchr (r->recipient, '@');
+      /* ASCII case folding, the one comparison both engines then make */
+      g_autofree char *address = g_ascii_strdown (r->recipient, -1);
+      const char *at = strrchr (address, '@');
       /* a "not-spam" report (RFC 6430) is feedback, not a complaint */
       gboolean complaint = g_strcmp0 (r->reason, "feedback") == 0
                            && g_strcmp0 (r->feedback_type, "not-spam") != 0;
       BkSqlParam p[] = {
         BK_SQL_TEXT (message_key),
-        BK_SQL_TEXT (r->recipient),
+        BK_SQL_TEXT (address),
         BK_SQL_TEXT (at ? at + 1 : NULL),
         BK_SQL_TEXT (complaint ? "complaint" : bk_bounce_class_to_string (r->klass)),
         BK_SQL_TEXT (r->reason),
@@ -617,7 +694,8 @@ bk_history_count_events (BkHistory *history, const char *address, guint64 *out_c
 gboolean
 bk_history_forgive (BkHistory *h, const char *address, gint64 now, GError **error)
 {
-  BkSqlParam p[] = { BK_SQL_TEXT (address), BK_SQL_INT (now) };
+  g_autofree char *folded = g_ascii_strdown (address, -1);
+  BkSqlParam p[] = { BK_SQL_TEXT (folded), BK_SQL_INT (now) };
   if (!h->driver->query (h, forgive_sql, p, G_N_ELEMENTS (p), NULL, NULL, error))
     {
       g_prefix_error (error, "cannot forgive: ");
@@ -765,6 +843,41 @@ by_address (gconstpointer a, gconstpointer b)
   return c ? c : strcmp (x->address, y->address);
 }
 
+/* is_address - is @s an address a list can stop mailing: a local part,
+ * "@", a domain of two or more non-empty dot-separated labels or an
+ * address literal; no white space, control byte or bracket.
+ * "Undisclosed", "user" or "<>" are what a report said, not addresses. */
+static gboolean
+is_address (const char *s)
+{
+  const char *at = strrchr (s, '@');
+  if (at == NULL || at == s || at[1] == '\0' || strlen (s) > 320)
+    return FALSE;
+  for (const char *p = s; *p; p++)
+    if ((guchar) *p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',' || *p == ';')
+      return FALSE;
+  const char *d = at + 1;
+  if (*d == '[')
+    return d[strlen (d) - 1] == ']';
+  gboolean dot = FALSE;
+  gsize label = 0;
+  for (const char *p = d; *p; p++)
+    {
+      if (*p == '.')
+        {
+          if (label == 0)
+            return FALSE;
+          dot = TRUE;
+          label = 0;
+        }
+      else if (strchr ("@()[]\\\":", *p) == NULL)
+        label++;
+      else
+        return FALSE;
+    }
+  return dot && label > 0;
+}
+
 /**
  * bk_history_suppress:
  * @history: a history
@@ -813,6 +926,9 @@ bk_history_suppress (BkHistory *h, const BkSuppressOptions *o, GError **error)
                && last - first >= (gint64) o->soft_span_days * 86400)
         why = "soft-threshold";
       if (why == NULL)
+        continue;
+      /* only addresses: a recipient that is none is no list member */
+      if (!is_address (bk_sql_rows_get (rows, i, 0)))
         continue;
       BkSuppressed *s = g_new0 (BkSuppressed, 1);
       s->address = g_strdup (bk_sql_rows_get (rows, i, 0));
