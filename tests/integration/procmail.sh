@@ -14,6 +14,9 @@
 #   F  procmail -f (an envelope "From " line before the message) and a
 #      bounce whose body has lines starting with "From ": one message,
 #      one verdict -> Maildir/.Bounces/
+#   G  --record into a history another writer holds locked (--db-timeout
+#      1): bounces -> Maildir/.Bounces/ all the same, the rest ->
+#      Maildir/, each in about a second, nothing recorded
 #   E  --record into a history database that is down (a PostgreSQL
 #      server nobody runs): every message -> Maildir/, the reason in
 #      procmail's log
@@ -74,6 +77,10 @@ expected_D ()
 expected_E ()
 {
   echo Maildir
+}
+expected_G ()
+{
+  expected_A "$1"
 }
 
 # run_maildir_variant NAME FOLDERS... : deliver every message, check where
@@ -179,6 +186,44 @@ if grep -q '^From the remote server' "$fmsg"; then
   fi
 else
   bk_not_ok "F: could not build the test message"
+fi
+
+# G: the history is locked by another writer (a long ingest, say):
+# check --record waits --db-timeout, records nothing, says so, and its
+# verdict stands, so bounces are still filed as bounces.
+mkdir -p "$workdir/G"
+"$bk_bin" ingest --quiet --db "$workdir/G/history.db" --rules "$bk_rules" "$root/samples/rfc3464/single-recipient.eml" 2> /dev/null
+before=$("$bk_bin" stats --db "$workdir/G/history.db" --format json | grep '"events"')
+if bk_hold_lock "$workdir/G/history.db"; then
+  write_rc G "
+:0 HB
+* ? bouncekit check --record --db-timeout 1 --db $workdir/G/history.db
+.Bounces/
+" "$bk_rules"
+  t0=$(date +%s)
+  run_maildir_variant G .Bounces Maildir
+  took=$(($(date +%s) - t0))
+  n=$(wc -l < "$workdir/expect")
+  if [ "$took" -le $((n * 3)) ]; then
+    bk_ok "G: $n deliveries with the history locked took ${took} s (at most 3 s each)"
+  else
+    bk_not_ok "G: $n deliveries with the history locked took ${took} s"
+  fi
+  if grep -q "^bouncekit: .*the event was not recorded" "$workdir/G/procmail.log"; then
+    bk_ok "G: procmail's log says the events were not recorded"
+  else
+    bk_not_ok "G: no 'not recorded' line in procmail's log"
+    sed 's/^/# /' "$workdir/G/procmail.log" | head -10
+  fi
+  bk_release_lock
+  after=$("$bk_bin" stats --db "$workdir/G/history.db" --format json | grep '"events"')
+  if [ "$before" = "$after" ]; then
+    bk_ok "G: nothing recorded while locked ($after)"
+  else
+    bk_not_ok "G: the history changed while locked: $before -> $after"
+  fi
+else
+  bk_not_ok "G: could not take the history's lock (python3 sqlite3)"
 fi
 
 # E: the shared history is down (nothing listens on port 1): check
