@@ -22,6 +22,8 @@ G_BEGIN_DECLS
 #define BK_MAX_RULES 20000            /* rules in a directory */
 #define BK_MAX_MESSAGE_BYTES ((gsize) 128 * 1024 * 1024) /* one input message */
 #define BK_MAX_BOUNDARY_LINES 8000    /* lines starting "--" handed to GMime per message */
+#define BK_MAX_HEADER_FIELD_BYTES (128 * 1024) /* one field of the message's header */
+#define BK_MAX_HEADER_BYTES (512 * 1024)       /* the message's whole header */
 
 /* GMime ships no autoptr definitions (see meson.build check). */
 #ifndef BK_HAVE_GMIME_AUTOPTR

@@ -336,6 +336,55 @@ parse_length (const char *data, gsize len)
   return len;
 }
 
+/* cap_header - @bytes with its header (up to the first empty line) cut
+ * to BK_MAX_HEADER_BYTES and each field to BK_MAX_HEADER_FIELD_BYTES:
+ * GMime's header parse takes some 60 times a field's size in memory,
+ * and no real bounce has a field this long. One pass, in place. */
+static void
+cap_header (GByteArray *bytes)
+{
+  char *data = (char *) bytes->data;
+  gsize len = bytes->len;
+  gsize r = 0, w = 0, field_start = 0, kept = 0;
+  gboolean full = FALSE;
+  while (r < len)
+    {
+      /* a line ends in LF, CRLF or a lone CR */
+      gsize line_end = r;
+      while (line_end < len && data[line_end] != '\n' && data[line_end] != '\r')
+        line_end++;
+      if (line_end < len && data[line_end] == '\r' && line_end + 1 < len && data[line_end + 1] == '\n')
+        line_end++;
+      if (line_end < len)
+        line_end++;
+      gboolean blank = data[r] == '\n' || data[r] == '\r';
+      if (blank)
+        break;   /* the header's end: the rest is moved as it is */
+      gboolean continuation = (data[r] == ' ' || data[r] == '\t') && r > 0;
+      if (!continuation)
+        field_start = w;
+      gsize n = line_end - r;
+      gsize room_field = BK_MAX_HEADER_FIELD_BYTES - MIN (w - field_start, (gsize) BK_MAX_HEADER_FIELD_BYTES);
+      gsize room_all = BK_MAX_HEADER_BYTES - MIN (kept, (gsize) BK_MAX_HEADER_BYTES);
+      if (!continuation && room_all == 0)
+        full = TRUE;
+      gsize take = full ? 0 : MIN (n, MIN (room_field, room_all));
+      if (take > 0)
+        {
+          memmove (data + w, data + r, take);
+          w += take;
+          kept += take;
+          if (take < n && data[w - 1] != '\n' && data[w - 1] != '\r')
+            data[w++] = '\n';   /* a cut line still ends; the byte was read */
+        }
+      r = line_end;
+    }
+  if (w == r)
+    return;
+  memmove (data + w, data + r, len - r);
+  g_byte_array_set_size (bytes, w + (len - r));
+}
+
 /* parse_owned - parse one message from @bytes, which the stream takes */
 static GMimeMessage *
 parse_owned (GByteArray *bytes, GError **error)
@@ -347,6 +396,7 @@ parse_owned (GByteArray *bytes, GError **error)
       return NULL;
     }
   g_byte_array_set_size (bytes, parse_length ((const char *) bytes->data, bytes->len));
+  cap_header (bytes);
   gboolean cr = memchr (bytes->data, '\r', bytes->len) != NULL;
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
   if (cr)
@@ -412,6 +462,7 @@ parse_mbox_piece (char *data, gsize len)
 {
   GByteArray *bytes = g_byte_array_new_take ((guint8 *) data, len);
   g_byte_array_set_size (bytes, parse_length (data, len));
+  cap_header (bytes);
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
   g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);

@@ -113,6 +113,11 @@ parts = write("parts.eml", ["From: postmaster@example.org\nSubject: Undeliverabl
 t, rss, code, err = measure(["check", parts])
 report(rss < 256 * 1024 and code in (0, 1), f"check, a million empty parts: {t:.2f} s {rss // 1024} MB (< 256 MB)")
 
+hdr = write("header.eml", ["From: postmaster@example.org\nSubject: Undeliverable: ", "x " * 2000000, "\n",
+                           "X-Failed-Recipients: user@example.com\n\n", TAIL])
+t, rss, code, err = measure(["check", hdr])
+report(rss < 64 * 1024 and code == 0, f"check, a 4 MB Subject: {t:.2f} s {rss // 1024} MB (< 64 MB)")
+
 t, rss, code, err = measure(["check", "/dev/zero"])
 report(code == 2 and "/dev/zero" in err and t < 1.0,
        f"check /dev/zero: status {code} in {t:.2f} s: {err.strip()}")

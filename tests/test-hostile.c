@@ -409,6 +409,37 @@ test_blank_lines (void)
   g_assert_nonnull (r2);
 }
 
+/* header fields are cut to BK_MAX_HEADER_FIELD_BYTES before GMime (it
+ * took 60 times a field's size); a message with CR-only line ends, its
+ * header no line to cut, keeps its body */
+static void
+test_huge_header_field (void)
+{
+  g_autoptr (GString) s = g_string_new ("From: MAILER-DAEMON@example.org\nSubject: Undeliverable: ");
+  for (guint i = 0; i < (small ? 50000u : 500000u); i++)
+    g_string_append (s, "x ");
+  g_string_append (s, "\nX-Failed-Recipients: huge@example.com\n\nDelivery has failed.\n");
+  g_autoptr (GMimeMessage) msg = bk_message_parse_bytes (s->str, s->len, NULL);
+  g_assert_nonnull (msg);
+  const char *subject = g_mime_object_get_header (GMIME_OBJECT (msg), "Subject");
+  g_assert_nonnull (subject);
+  g_assert_cmpuint (strlen (subject), <=, BK_MAX_HEADER_FIELD_BYTES);
+  g_assert_cmpstr (g_mime_object_get_header (GMIME_OBJECT (msg), "X-Failed-Recipients"), ==, "huge@example.com");
+  /* CR-only line ends, 300 KiB of text: the body is all there */
+  g_autoptr (GString) cr = g_string_new (dsn_head);
+  g_string_append (cr, "\nFinal-Recipient: rfc822; cr@example.com\nAction: failed\nStatus: 5.1.1\n\n"
+                       "--XX\nContent-Type: text/plain\n\n");
+  while (cr->len < 300 * 1024)
+    g_string_append (cr, "filler text of a returned message\n");
+  g_string_append (cr, "--XX--\n");
+  g_strdelimit (cr->str, "\n", '\r');
+  g_autoptr (BkReport) report = analyse (cr->str, cr->len);
+  g_assert_nonnull (report);
+  g_assert_cmpuint (report->recipients->len, ==, 1);
+  BkRecipient *r = g_ptr_array_index (report->recipients, 0);
+  g_assert_cmpstr (r->recipient, ==, "cr@example.com");
+}
+
 /* a million empty parts: GMime is given BK_MAX_BOUNDARY_LINES of them */
 static void
 test_million_parts (void)
@@ -549,6 +580,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/maildir-unreadable-and-loops", test_maildir_loops);
   g_test_add_func ("/hostile/256000-blank-lines", test_blank_lines);
   g_test_add_func ("/hostile/million-empty-parts", test_million_parts);
+  g_test_add_func ("/hostile/huge-header-field", test_huge_header_field);
   g_test_add_func ("/hostile/dev-zero", test_dev_zero);
   g_test_add_func ("/hostile/mbox-message-over-limit", test_mbox_oversize);
   g_test_add_func ("/hostile/one-message-from-lines", test_one_message_from_lines);
