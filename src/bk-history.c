@@ -181,11 +181,18 @@ uri_secrets (const char *uri, GPtrArray *out)
   const char *colon = at ? memchr (start, ':', at - start) : NULL;
   if (colon && at > colon + 1)
     g_ptr_array_add (out, g_strndup (colon + 1, at - colon - 1));
-  for (const char *p = strstr (uri, "password="); p; p = strstr (p + 1, "password="))
-    if (p > uri && (p[-1] == '?' || p[-1] == '&'))
+  /* a URI's parameter, or a keyword string's keyword */
+  for (const char *p = strstr (uri, "password"); p; p = strstr (p + 1, "password"))
+    if (p == uri || p[-1] == '?' || p[-1] == '&' || p[-1] == ' ')
       {
-        const char *v = p + strlen ("password=");
-        gsize n = strcspn (v, "&");
+        const char *v = p + strlen ("password");
+        while (*v == ' ')
+          v++;
+        if (*v++ != '=')
+          continue;
+        while (*v == ' ' || *v == '\'')
+          v++;
+        gsize n = strcspn (v, scheme_end ? "&" : " '");
         if (n > 0)
           g_ptr_array_add (out, g_strndup (v, n));
       }
