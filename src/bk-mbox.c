@@ -69,7 +69,8 @@ fill (BkMboxSplitter *sp, GError **error)
     }
   if (sp->len + READ_BLOCK > sp->cap)
     {
-      sp->cap = MAX (sp->cap * 2, sp->len + READ_BLOCK);
+      /* doubling, but never far past what a message may hold */
+      sp->cap = MAX (MIN (sp->cap * 2, sp->max + 2 * READ_BLOCK), sp->len + READ_BLOCK);
       sp->buf = g_realloc (sp->buf, sp->cap);
     }
   ssize_t n;
