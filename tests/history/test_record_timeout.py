@@ -147,6 +147,85 @@ def test_silent_server():
             c.close()
 
 
+def stalling_proxy(port):
+    """A TCP proxy to the test server that passes the login through and
+    then stops passing the server's answers (a server that freezes
+    mid-session: no timeout of its own can fire)."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    socks = []
+
+    def pump_client(c, u):
+        try:
+            while True:
+                data = c.recv(65536)
+                if not data:
+                    return
+                u.sendall(data)
+        except OSError:
+            return
+
+    def pump_server(u, c):
+        buf = b""
+        ready = False
+        try:
+            while True:
+                data = u.recv(65536)
+                if not data:
+                    return
+                if ready:
+                    continue   # frozen: nothing more reaches the client
+                buf += data
+                out = b""
+                while len(buf) >= 5:
+                    n = int.from_bytes(buf[1:5], "big") + 1
+                    if len(buf) < n:
+                        break
+                    msg, buf = buf[:n], buf[n:]
+                    out += msg
+                    if msg[:1] == b"Z":   # ReadyForQuery: the login is done
+                        ready = True
+                        break
+                c.sendall(out)
+        except OSError:
+            return
+
+    def serve():
+        while True:
+            try:
+                c, _ = srv.accept()
+            except OSError:
+                return
+            u = socket.create_connection(("127.0.0.1", port))
+            socks.extend([c, u])
+            threading.Thread(target=pump_client, args=(c, u), daemon=True).start()
+            threading.Thread(target=pump_server, args=(u, c), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return srv, socks
+
+
+def test_server_freezes_after_login():
+    if not engine.server:
+        return
+    db = engine.new_db()
+    name = pgserver.dbname(db)
+    srv, socks = stalling_proxy(engine.server.port)
+    try:
+        target = (f"postgresql://bk:{pgserver.PASSWORD}@127.0.0.1:{srv.getsockname()[1]}/{name}"
+                  "?sslmode=disable&gssencmode=disable")
+        r, took = timed_check(target, "--db-timeout", "1", msg=40)
+        expect(r.returncode == 0, f"status {r.returncode}: {r.stderr}")
+        expect("not recorded" in r.stderr and pgserver.PASSWORD not in r.stderr, r.stderr)
+        # the watchdog: the wait (libpq's 2 s at least) and a second
+        expect(took < 2 + 1 + 1.5, f"took {took:.1f} s")
+    finally:
+        srv.close()
+        for c in socks:
+            c.close()
+
+
 def test_disk_full():
     if engine.server:
         return
