@@ -33,10 +33,15 @@
 
 #include <string.h>
 
+/* $13: the key the same bounce had before keys held a digest ("mid:"
+ * and the Message-ID alone), so that a history recorded then and fed
+ * the same mailboxes again adds nothing */
 static const char insert_sql[] =
   "INSERT INTO events (message_key, address, domain, class, reason, status, reply_code,"
   " action, feedback_type, diagnostic, event_time, source)"
-  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING";
+  " SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12"
+  " WHERE NOT EXISTS (SELECT 1 FROM events WHERE message_key = $13 AND address = $2)"
+  " ON CONFLICT DO NOTHING";
 
 static const char forgive_sql[] =
   "INSERT INTO forgiven (address, forgiven_time) VALUES ($1, $2)"
@@ -618,6 +623,10 @@ bk_history_record (BkHistory *h, const BkReport *report, const char *message_key
                    const char *source, guint *out_added, GError **error)
 {
   guint added = 0;
+  /* "mid:ID sha256:HEX" was "mid:ID" */
+  const char *digest = strstr (message_key, " sha256:");
+  g_autofree char *legacy = g_str_has_prefix (message_key, "mid:") && digest
+                              ? g_strndup (message_key, digest - message_key) : NULL;
   for (guint i = 0; i < report->recipients->len; i++)
     {
       const BkRecipient *r = g_ptr_array_index (report->recipients, i);
@@ -642,6 +651,7 @@ bk_history_record (BkHistory *h, const BkReport *report, const char *message_key
         BK_SQL_TEXT (r->diagnostic),
         BK_SQL_INT (event_time (r->date ? r->date : report->date)),
         BK_SQL_TEXT (source),
+        BK_SQL_TEXT (legacy),
       };
       guint64 changes = 0;
       if (!h->driver->query (h, insert_sql, p, G_N_ELEMENTS (p), NULL, &changes, error))

@@ -115,6 +115,17 @@ def test_one_bounce_one_event():
     expect(keyed_rows(db) == want, f"{len(keyed_rows(db))} events in the merged history")
 
 
+def test_history_of_message_id_keys():
+    """A history recorded when a bounce's key was its Message-ID alone:
+    the same bounce ingested again adds nothing."""
+    db = engine.new_db()
+    ingest(db, write(path("legacy", "5.eml"), bounces.make(5)))
+    engine.sql(db, "UPDATE events SET message_key = 'mid:bounce-5@mx2.example.net'")
+    before = keyed_rows(db)
+    ingest(db, path("legacy", "5.eml"))
+    expect(keyed_rows(db) == before, f"{len(keyed_rows(db))} events after ingesting a known bounce again")
+
+
 def test_same_message_id_two_bounces():
     # the same recipient, the same Message-ID, a later and different report
     one = bounces.make(1)
