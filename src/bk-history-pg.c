@@ -276,6 +276,54 @@ failed:
   return FALSE;
 }
 
+/* icu_nocase - does the history's nocase collation still merge what
+ * SQLite keeps apart (the nondeterministic ICU collation of earlier
+ * versions)? */
+static gboolean
+icu_nocase (PgConn *c, gboolean *out_icu, GError **error)
+{
+  PGresult *res = PQexec (c->pg, "SELECT count(*) FROM pg_collation WHERE collname = 'nocase'"
+                                 " AND collnamespace = current_schema()::regnamespace"
+                                 " AND NOT collisdeterministic");
+  gboolean ok = PQresultStatus (res) == PGRES_TUPLES_OK;
+  if (ok)
+    *out_icu = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10) > 0;
+  else
+    pg_error (c, res, error);
+  PQclear (res);
+  return ok;
+}
+
+/* migrate_nocase - a history made with the ICU collation, made to
+ * compare as SQLite does: its address columns compare bytes ("C"), the
+ * stored addresses are ASCII case-folded (two rows the ICU collation
+ * held apart never fold to one: it merged more), and nocase is made
+ * again from "C". Once, under the writers' lock. */
+static gboolean
+migrate_nocase (PgConn *c, GError **error)
+{
+  gboolean icu = FALSE;
+  if (!run (c, "BEGIN", error)
+      || !run (c, "SELECT pg_advisory_xact_lock(x'" BK_PG_WRITE_LOCK "'::bigint)", error)
+      || !icu_nocase (c, &icu, error))
+    goto failed;
+  if (icu
+      && (!run (c, "ALTER TABLE events ALTER COLUMN address TYPE TEXT COLLATE \"C\","
+                   " ALTER COLUMN domain TYPE TEXT COLLATE \"C\"", error)
+          || !run (c, "ALTER TABLE forgiven ALTER COLUMN address TYPE TEXT COLLATE \"C\"", error)
+          || !run (c, "UPDATE events SET address = lower(address), domain = lower(domain)"
+                      " WHERE address <> lower(address) OR domain <> lower(domain)", error)
+          || !run (c, "UPDATE forgiven SET address = lower(address) WHERE address <> lower(address)", error)
+          || !run (c, "DROP COLLATION nocase", error)
+          || !run (c, "CREATE COLLATION nocase FROM \"C\"", error)))
+    goto failed;
+  return run (c, "COMMIT", error);
+
+failed:
+  run (c, "ROLLBACK", NULL);
+  return FALSE;
+}
+
 gboolean
 bk_history_pg_open (BkHistory *h, const char *conninfo, BkHistoryOpenFlags flags, GError **error)
 {
@@ -322,7 +370,12 @@ bk_history_pg_open (BkHistory *h, const char *conninfo, BkHistoryOpenFlags flags
   if (!schema_version (c, &version, error) || !check_version (version, error))
     return FALSE;
   if (version == BK_HISTORY_SCHEMA)
-    return TRUE;
+    {
+      gboolean icu = FALSE;
+      if (!icu_nocase (c, &icu, error))
+        return FALSE;
+      return !icu || migrate_nocase (c, error);
+    }
   if (flags & BK_HISTORY_OPEN_EXISTING)
     {
       g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_MISSING,

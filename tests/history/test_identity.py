@@ -126,6 +126,34 @@ def test_history_of_message_id_keys():
     expect(keyed_rows(db) == before, f"{len(keyed_rows(db))} events after ingesting a known bounce again")
 
 
+def test_icu_history_migrated():
+    """A PostgreSQL history made when nocase was a nondeterministic ICU
+    collation (it merged Ü and ü) is made to compare as SQLite does on
+    its next opening: addresses ASCII-folded, non-ASCII ones kept apart."""
+    if not engine.server:
+        return
+    db = engine.new_db()
+    ingest(db, write(path("icu", "5.eml"), bounces.make(5)))
+    engine.sql(db, "CREATE COLLATION icu_nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);"
+                   "ALTER TABLE events ALTER COLUMN address TYPE TEXT COLLATE icu_nocase,"
+                   " ALTER COLUMN domain TYPE TEXT COLLATE icu_nocase;"
+                   "ALTER TABLE forgiven ALTER COLUMN address TYPE TEXT COLLATE icu_nocase;"
+                   "DROP COLLATION nocase; ALTER COLLATION icu_nocase RENAME TO nocase;"
+                   "INSERT INTO events (message_key, address, domain, class, event_time)"
+                   " VALUES ('k', 'Üser@Example.COM', 'Example.COM', 'hard', 1767600000)")
+    r = bk("stats", "--db", db, "--format", "json")
+    expect(r.returncode == 0, r.stderr)
+    got = engine.sql(db, "SELECT address || ' ' || domain FROM events WHERE message_key = 'k'").split("\n")
+    expect(got[0] == "Üser@example.com example.com", got)
+    det = engine.sql(db, "SELECT collisdeterministic FROM pg_collation WHERE collname = 'nocase'").strip()
+    expect(det == "t", f"nocase deterministic: {det}")
+    # üser is another address than Üser now, as on SQLite
+    engine.sql(db, "INSERT INTO events (message_key, address, domain, class, event_time)"
+                   " VALUES ('k', 'üser@example.com', 'example.com', 'hard', 1767600000)")
+    n = engine.sql(db, "SELECT count(*) FROM events WHERE message_key = 'k'").strip()
+    expect(n == "2", n)
+
+
 def test_same_message_id_two_bounces():
     # the same recipient, the same Message-ID, a later and different report
     one = bounces.make(1)
