@@ -669,7 +669,7 @@ bk_history_record (BkHistory *h, const BkReport *report, const char *message_key
 /**
  * bk_history_count_events:
  * @history: a history
- * @address: an address (compared without regard to case)
+ * @address: an address (compared with ASCII case folding, as recorded)
  * @out_count: (out): events recorded for @address, before or after any reset
  * @error: return location for a #GError
  *
@@ -684,7 +684,9 @@ gboolean
 bk_history_count_events (BkHistory *history, const char *address, guint64 *out_count, GError **error)
 {
   g_return_val_if_fail (history != NULL && address != NULL && out_count != NULL, FALSE);
-  BkSqlParam p[] = { BK_SQL_TEXT (address) };
+  /* stored ASCII case-folded (bk_history_record) */
+  g_autofree char *folded = g_ascii_strdown (address, -1);
+  BkSqlParam p[] = { BK_SQL_TEXT (folded) };
   g_autoptr (BkSqlRows) rows = NULL;
   if (!history->driver->query (history, count_address_sql, p, G_N_ELEMENTS (p), &rows, NULL, error))
     {
