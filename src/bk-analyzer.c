@@ -1278,6 +1278,7 @@ BkReport *
 bk_analyzer_analyze (BkAnalyzer *analyzer, GMimeMessage *message)
 {
   g_return_val_if_fail (BK_IS_ANALYZER (analyzer) && GMIME_IS_MESSAGE (message), NULL);
+  bk_scanner_start_message (analyzer->scanner);
   return analyze (analyzer, message, 0);
 }
 

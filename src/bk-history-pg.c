@@ -16,9 +16,10 @@
  * Readers (suppress, stats) never wait.
  *
  * The schema version lives in the one-row table bouncekit_schema; the
- * first opener creates the schema under the same lock. Addresses compare
- * without regard to case through a nondeterministic ICU collation named
- * nocase, so the one schema text reads the same on both engines.
+ * first opener creates the schema under the same lock. Addresses are
+ * stored ASCII case-folded and compare as bytes through a collation named
+ * nocase made from "C", so the one schema text reads the same on both
+ * engines and both give one answer.
  */
 #include "bk-history-private.h"
 #include "bk-libpq.h"
@@ -29,6 +30,7 @@
  * below goes through this table under the function's own name */
 static const BkLibpq *pq;
 #define PQconnectdb (pq->PQconnectdb)
+#define PQconnectdbParams (pq->PQconnectdbParams)
 #define PQstatus (pq->PQstatus)
 #define PQerrorMessage (pq->PQerrorMessage)
 #define PQfinish (pq->PQfinish)
@@ -83,8 +85,12 @@ static gboolean
 pg_error (PgConn *c, PGresult *res, GError **error)
 {
   const char *primary = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  const char *state = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
   g_autofree char *msg = one_line (primary ? primary : PQerrorMessage (c->pg));
   int code = PQstatus (c->pg) == CONNECTION_OK ? BK_HISTORY_ERROR_DB : BK_HISTORY_ERROR_CONNECT;
+  /* query_canceled (statement_timeout), lock_not_available (lock_timeout) */
+  if (g_strcmp0 (state, "57014") == 0 || g_strcmp0 (state, "55P03") == 0)
+    code = BK_HISTORY_ERROR_TIMEOUT;
   g_set_error (error, BK_HISTORY_ERROR, code, "%s", msg);
   return FALSE;
 }
@@ -257,11 +263,60 @@ create_schema (PgConn *c, GError **error)
                                                  "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY");
       g_autofree char *mark = g_strdup_printf ("INSERT INTO bouncekit_schema (version) VALUES (%d)",
                                                BK_HISTORY_SCHEMA);
-      if (!run (c, "CREATE COLLATION IF NOT EXISTS nocase"
-                   " (provider = icu, locale = 'und-u-ks-level2', deterministic = false)", error)
+      /* bytes, as SQLite compares the ASCII-folded addresses; an ICU
+       * collation would merge Ü and ü, ﬁ and fi, full-width forms */
+      if (!run (c, "CREATE COLLATION IF NOT EXISTS nocase FROM \"C\"", error)
           || !run (c, schema, error) || !run (c, mark, error))
         goto failed;
     }
+  return run (c, "COMMIT", error);
+
+failed:
+  run (c, "ROLLBACK", NULL);
+  return FALSE;
+}
+
+/* icu_nocase - does the history's nocase collation still merge what
+ * SQLite keeps apart (the nondeterministic ICU collation of earlier
+ * versions)? */
+static gboolean
+icu_nocase (PgConn *c, gboolean *out_icu, GError **error)
+{
+  PGresult *res = PQexec (c->pg, "SELECT count(*) FROM pg_collation WHERE collname = 'nocase'"
+                                 " AND collnamespace = current_schema()::regnamespace"
+                                 " AND NOT collisdeterministic");
+  gboolean ok = PQresultStatus (res) == PGRES_TUPLES_OK;
+  if (ok)
+    *out_icu = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10) > 0;
+  else
+    pg_error (c, res, error);
+  PQclear (res);
+  return ok;
+}
+
+/* migrate_nocase - a history made with the ICU collation, made to
+ * compare as SQLite does: its address columns compare bytes ("C"), the
+ * stored addresses are ASCII case-folded (two rows the ICU collation
+ * held apart never fold to one: it merged more), and nocase is made
+ * again from "C". Once, under the writers' lock. */
+static gboolean
+migrate_nocase (PgConn *c, GError **error)
+{
+  gboolean icu = FALSE;
+  if (!run (c, "BEGIN", error)
+      || !run (c, "SELECT pg_advisory_xact_lock(x'" BK_PG_WRITE_LOCK "'::bigint)", error)
+      || !icu_nocase (c, &icu, error))
+    goto failed;
+  if (icu
+      && (!run (c, "ALTER TABLE events ALTER COLUMN address TYPE TEXT COLLATE \"C\","
+                   " ALTER COLUMN domain TYPE TEXT COLLATE \"C\"", error)
+          || !run (c, "ALTER TABLE forgiven ALTER COLUMN address TYPE TEXT COLLATE \"C\"", error)
+          || !run (c, "UPDATE events SET address = lower(address), domain = lower(domain)"
+                      " WHERE address <> lower(address) OR domain <> lower(domain)", error)
+          || !run (c, "UPDATE forgiven SET address = lower(address) WHERE address <> lower(address)", error)
+          || !run (c, "DROP COLLATION nocase", error)
+          || !run (c, "CREATE COLLATION nocase FROM \"C\"", error)))
+    goto failed;
   return run (c, "COMMIT", error);
 
 failed:
@@ -276,21 +331,51 @@ bk_history_pg_open (BkHistory *h, const char *conninfo, BkHistoryOpenFlags flags
     return FALSE;
   PgConn *c = g_new0 (PgConn, 1);
   c->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-  c->pg = PQconnectdb (conninfo);
+  if (h->wait_ms == 0)
+    c->pg = PQconnectdb (conninfo);
+  else
+    {
+      /* the target first (expanded: a URI or keyword string), then the
+       * timeout, which overrides one the target may give; libpq counts
+       * whole seconds and takes less than 2 as 2 */
+      g_autofree char *secs = g_strdup_printf ("%u", MAX ((h->wait_ms + 999) / 1000, 2u));
+      const char *const keys[] = { "dbname", "connect_timeout", NULL };
+      const char *const values[] = { conninfo, secs, NULL };
+      c->pg = PQconnectdbParams (keys, values, 1);
+    }
   h->conn = c;
   h->driver = &pg_driver;
   if (c->pg == NULL || PQstatus (c->pg) != CONNECTION_OK)
     {
       g_autofree char *msg = one_line (c->pg ? PQerrorMessage (c->pg) : "out of memory");
-      g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_CONNECT, "cannot connect: %s", msg);
+      gboolean timeout = h->wait_ms && strstr (msg, "timeout expired") != NULL;
+      if (timeout)
+        g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_TIMEOUT,
+                     "cannot connect: no answer within %u ms (%s)", MAX (h->wait_ms, 2000u), msg);
+      else
+        g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_CONNECT, "cannot connect: %s", msg);
       return FALSE;
     }
   PQsetNoticeProcessor (c->pg, ignore_notice, NULL);
+  if (h->wait_ms)
+    {
+      /* no statement, and no wait for the writers' advisory lock or a
+       * row lock, outlasts the wait */
+      g_autofree char *set = g_strdup_printf ("SET statement_timeout = %u; SET lock_timeout = %u",
+                                              h->wait_ms, h->wait_ms);
+      if (!run (c, set, error))
+        return FALSE;
+    }
   int version = 0;
   if (!schema_version (c, &version, error) || !check_version (version, error))
     return FALSE;
   if (version == BK_HISTORY_SCHEMA)
-    return TRUE;
+    {
+      gboolean icu = FALSE;
+      if (!icu_nocase (c, &icu, error))
+        return FALSE;
+      return !icu || migrate_nocase (c, error);
+    }
   if (flags & BK_HISTORY_OPEN_EXISTING)
     {
       g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_MISSING,

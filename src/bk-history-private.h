@@ -24,9 +24,10 @@ G_BEGIN_DECLS
 
 /* The schema, in both dialects: %s is the id column's type, the one
  * place they differ (SQLite's rowid alias, PostgreSQL's identity).
- * Addresses and domains compare without regard to case: SQLite's NOCASE,
- * and on PostgreSQL a nondeterministic ICU collation of the same name
- * (created by the driver), so UNIQUE, GROUP BY and = agree on both. */
+ * Addresses are stored ASCII case-folded (bk_history_record), and compare
+ * as bytes: SQLite's NOCASE folds ASCII only, and on PostgreSQL the
+ * collation of the same name is "C" (created by the driver), so UNIQUE,
+ * GROUP BY and = agree on both for every address, non-ASCII ones too. */
 #define BK_HISTORY_SCHEMA_SQL \
   "CREATE TABLE IF NOT EXISTS events (" \
   "  id %s," \
@@ -80,6 +81,7 @@ struct _BkHistory {
   gpointer conn;
   char *display;       /* the database as errors name it: never a password */
   gboolean in_batch;   /* between bk_history_begin and bk_history_commit */
+  guint wait_ms;       /* longest wait for the server or a lock; 0: the engine's long default */
 };
 
 /* BkHistoryDriver - one engine. @query runs @sql with @params; when
@@ -108,6 +110,7 @@ char *bk_history_pg_display (const char *conninfo);
 
 /* bk-history.c */
 gboolean bk_history_target_is_pg (const char *target);
+G_GNUC_INTERNAL gboolean bk_history_is_address (const char *s);
 const char *bk_history_suppress_why (const BkSuppressOptions *o, guint hard, guint soft, guint policy,
                                      guint complaints, gint64 first, gint64 last);
 

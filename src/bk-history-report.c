@@ -434,7 +434,7 @@ add_complaints (BkHistory *h, JsonBuilder *b, gint64 start, gint64 end, GError *
  * trend of several points would take several such passes. Instead the
  * events are read once (a plain table scan) and the rule is applied here
  * to each point: the same reset (the later of the address's last
- * delivery, at any time, and its last `forgive`), the same counts (hard
+ * delivery up to that point and its last `forgive` up to it), the same counts (hard
  * and complaints since the reset, soft and policy within the window, up
  * to T), the same latest event (time, then message key), and the same
  * decision (bk_history_suppress_why). tests/report/test_report.py holds
@@ -455,7 +455,7 @@ typedef struct {
 
 typedef struct {
   const char *address;   /* as first seen */
-  gint64 reset;          /* last delivery (any time), or a later forgive */
+  gint64 forgiven;       /* its last `forgive`, 0 if none */
   GArray *events;        /* Ev */
 } Addr;
 
@@ -475,10 +475,21 @@ evaluate (const Addr *a, const BkSuppressOptions *so)
   guint hard = 0, soft = 0, policy = 0, complaints = 0;
   gint64 first = 0, last = 0, latest_t = 0;
   const Ev *latest = NULL;
+  /* the reset as of now: the last delivery up to now, or a later forgive
+   * up to now (a reset dated in the future resets nothing yet) */
+  gint64 reset = 0;
   for (guint i = 0; i < a->events->len; i++)
     {
       const Ev *e = &g_array_index (a->events, Ev, i);
-      if (e->t <= a->reset || e->t > so->now || strcmp (e->klass, "none") == 0)
+      if (g_strcmp0 (e->reason, "delivered") == 0 && e->t <= so->now)
+        reset = MAX (reset, e->t);
+    }
+  if (a->forgiven > reset && a->forgiven <= so->now)
+    reset = a->forgiven;
+  for (guint i = 0; i < a->events->len; i++)
+    {
+      const Ev *e = &g_array_index (a->events, Ev, i);
+      if (e->t <= reset || e->t > so->now || strcmp (e->klass, "none") == 0)
         continue;
       gboolean is_soft = strcmp (e->klass, "soft") == 0, is_policy = strcmp (e->klass, "policy") == 0;
       hard += strcmp (e->klass, "hard") == 0;
@@ -500,7 +511,8 @@ evaluate (const Addr *a, const BkSuppressOptions *so)
   if (latest == NULL)
     return NULL;
   const char *why = bk_history_suppress_why (so, hard, soft, policy, complaints, first, last);
-  if (why == NULL)
+  /* only addresses, as bk_history_suppress lists them */
+  if (why == NULL || !bk_history_is_address (a->address))
     return NULL;
   BkSuppressed *s = g_new0 (BkSuppressed, 1);
   s->address = g_strdup (a->address);
@@ -557,8 +569,6 @@ add_suppression (BkHistory *h, JsonBuilder *b, const BkHistoryReportOptions *o, 
                bk_sql_rows_get (rows, i, 4) };
       if (e.klass == NULL || e.key == NULL)
         continue;
-      if (g_strcmp0 (e.reason, "delivered") == 0)
-        a->reset = MAX (a->reset, e.t);
       g_array_append_val (a->events, e);
     }
   for (guint i = 0; i < forgiven->n_rows; i++)
@@ -566,8 +576,8 @@ add_suppression (BkHistory *h, JsonBuilder *b, const BkHistoryReportOptions *o, 
       g_autofree char *folded = g_ascii_strdown (bk_sql_rows_get (forgiven, i, 0), -1);
       Addr *a = g_hash_table_lookup (addrs, folded);
       gint64 t = bk_sql_rows_int (forgiven, i, 1);
-      if (a && t > a->reset)
-        a->reset = t;
+      if (a && t > a->forgiven)
+        a->forgiven = t;
     }
   g_autoptr (GPtrArray) all = values (addrs);
   BkSuppressOptions so = o->suppress;

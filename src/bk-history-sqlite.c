@@ -19,25 +19,55 @@
  * may hold the write lock this long. */
 #define BK_SQLITE_BUSY_MS 120000
 
+/* busy_ms - the busy timeout set on @db */
+static int busy_ms (sqlite3 *db);
+
 typedef struct {
   sqlite3 *db;
   GHashTable *stmts;   /* const char *sql (by address) -> sqlite3_stmt * */
 } SqliteConn;
 
+/* set_error - SQLite's error @rc as a GError: a lock wait that ran out
+ * is a timeout, a full disk says so, whatever the statement was */
+static gboolean
+set_error (sqlite3 *db, int rc, const char *msg, GError **error)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_TIMEOUT,
+                   "another writer holds the database (waited %d ms): %s",
+                   db ? busy_ms (db) : 0, msg);
+      break;
+    case SQLITE_FULL:
+      g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_DB,
+                   "the disk or file system is full: %s", msg);
+      break;
+    case SQLITE_IOERR:
+      g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_DB,
+                   "cannot write the database file (disk full or I/O error): %s", msg);
+      break;
+    default:
+      g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_DB, "%s", msg);
+    }
+  return FALSE;
+}
+
 static gboolean
 db_error (sqlite3 *db, GError **error)
 {
-  g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_DB, "%s", sqlite3_errmsg (db));
-  return FALSE;
+  return set_error (db, sqlite3_extended_errcode (db), sqlite3_errmsg (db), error);
 }
 
 static gboolean
 exec (sqlite3 *db, const char *sql, GError **error)
 {
   char *msg = NULL;
-  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
+  int rc = sqlite3_exec (db, sql, NULL, NULL, &msg);
+  if (rc != SQLITE_OK)
     {
-      g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_DB, "%s", msg ? msg : sqlite3_errmsg (db));
+      set_error (db, sqlite3_extended_errcode (db), msg ? msg : sqlite3_errmsg (db), error);
       sqlite3_free (msg);
       return FALSE;
     }
@@ -151,12 +181,14 @@ user_version (sqlite3 *db)
 static gboolean
 check_version (sqlite3 *db, int version, GError **error)
 {
-  if (version < 0)
+  if (version < 0 && (sqlite3_errcode (db) & 0xff) == SQLITE_NOTADB)
     {
       g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_DB, "not an SQLite database: %s",
                    sqlite3_errmsg (db));
       return FALSE;
     }
+  if (version < 0)
+    return db_error (db, error);
   if (version > BK_HISTORY_SCHEMA)
     {
       g_set_error (error, BK_HISTORY_ERROR, BK_HISTORY_ERROR_SCHEMA,
@@ -226,7 +258,7 @@ bk_history_sqlite_open (BkHistory *h, const char *path, BkHistoryOpenFlags flags
   c->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, finalize_stmt);
   h->conn = c;
   h->driver = &sqlite_driver;
-  sqlite3_busy_timeout (db, BK_SQLITE_BUSY_MS);
+  sqlite3_busy_timeout (db, h->wait_ms ? (int) MIN (h->wait_ms, G_MAXINT) : BK_SQLITE_BUSY_MS);
   int version = user_version (db);
   if (!check_version (db, version, error))
     return FALSE;
@@ -238,4 +270,16 @@ bk_history_sqlite_open (BkHistory *h, const char *path, BkHistoryOpenFlags flags
   /* WAL persists in the file; a failure only costs concurrency */
   exec (db, "PRAGMA journal_mode = WAL", NULL);
   return version == BK_HISTORY_SCHEMA || create_schema (db, error);
+}
+
+static int
+busy_ms (sqlite3 *db)
+{
+  int ms = 0;
+  /* PRAGMA busy_timeout reads it back; the cheaper way is to remember it */
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2 (db, "PRAGMA busy_timeout", -1, &st, NULL) == SQLITE_OK && sqlite3_step (st) == SQLITE_ROW)
+    ms = sqlite3_column_int (st, 0);
+  sqlite3_finalize (st);
+  return ms;
 }

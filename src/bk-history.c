@@ -8,7 +8,11 @@
  * The SQL below is the one both engines run.
  *
  * One row per (message, recipient) event, keyed by the bounce's identity
- * (its Message-ID, else a SHA-256 of the whole message) and the address:
+ * (bk_history_message_key: its Message-ID and a SHA-256 of its content,
+ * normalised so that mbox framing, line ends, trailing blank lines and
+ * transport headers do not change it) and the address, ASCII
+ * case-folded (what mail systems do; both engines then compare bytes,
+ * so they agree on every non-ASCII address):
  * recording the same bounce twice, from one host or two, adds it once
  * (INSERT … ON CONFLICT DO NOTHING). Writes happen inside the caller's
  * transaction (bk_history_begin/commit), so an interrupted run leaves the
@@ -16,7 +20,8 @@
  * schema is refused, not rewritten.
  *
  * Suppression rules (DESIGN, list hygiene): since the address's last reset
- * (a later delivery, or `forgive`), any hard bounce or any complaint
+ * (a delivery, or `forgive`, dated no later than now: a forged or
+ * future-dated delivery does not clear later bounces), any hard bounce or any complaint
  * suppresses; soft bounces suppress when at least N fall in the window and
  * spread over at least D days. Delivered/vacation events are kept as
  * evidence of a live address.
@@ -28,17 +33,24 @@
 
 #include <string.h>
 
+/* $13: the key the same bounce had before keys held a digest ("mid:"
+ * and the Message-ID alone), so that a history recorded then and fed
+ * the same mailboxes again adds nothing */
 static const char insert_sql[] =
   "INSERT INTO events (message_key, address, domain, class, reason, status, reply_code,"
   " action, feedback_type, diagnostic, event_time, source)"
-  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING";
+  " SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12"
+  " WHERE NOT EXISTS (SELECT 1 FROM events WHERE message_key = $13 AND address = $2)"
+  " ON CONFLICT DO NOTHING";
 
 static const char forgive_sql[] =
   "INSERT INTO forgiven (address, forgiven_time) VALUES ($1, $2)"
   " ON CONFLICT (address) DO UPDATE SET forgiven_time = excluded.forgiven_time";
 
 /* Per address, counts of the events after its reset point: the later of
- * its last delivery and its last `forgive`. Soft and policy counts only
+ * its last delivery and its last `forgive` up to now ($1): a delivery
+ * dated in the future resets nothing yet, and bounces after a reset
+ * count. Soft and policy counts only
  * within the window ($2); $1 is now, $3 is 1 when policy bounces count
  * toward the soft threshold. The latest reason (a window function, one
  * pass; both engines have them) breaks ties of time by the message key,
@@ -46,11 +58,11 @@ static const char forgive_sql[] =
  * the same answer. */
 static const char suppress_sql[] =
   "WITH delivered AS ("
-  "  SELECT address, MAX(CASE WHEN reason = 'delivered' THEN event_time ELSE 0 END) AS t"
+  "  SELECT address, MAX(CASE WHEN reason = 'delivered' AND event_time <= $1 THEN event_time ELSE 0 END) AS t"
   "  FROM events GROUP BY address),"
   " reset AS ("
   "  SELECT d.address AS address, CASE WHEN f.forgiven_time IS NOT NULL AND f.forgiven_time > d.t"
-  "    THEN f.forgiven_time ELSE d.t END AS since"
+  "    AND f.forgiven_time <= $1 THEN f.forgiven_time ELSE d.t END AS since"
   "  FROM delivered d LEFT JOIN forgiven f ON f.address = d.address),"
   " live AS ("
   "  SELECT e.address AS address, e.class AS class, e.reason AS reason, e.event_time AS event_time,"
@@ -139,8 +151,10 @@ mask_uri (const char *uri)
   g_autoptr (GString) out = g_string_new (uri);
   const char *scheme_end = strstr (out->str, "://");
   gsize start = scheme_end ? (gsize) (scheme_end - out->str) + 3 : 0;
-  gsize end = start + strcspn (out->str + start, "/?");
-  const char *at = g_strrstr_len (out->str + start, end - start, "@");
+  /* the password runs from the first ":" to the last "@": it may hold
+   * "?", "#" or "/" written as they are, and hiding too much is better
+   * than showing it */
+  const char *at = strrchr (out->str + start, '@');
   const char *colon = at ? memchr (out->str + start, ':', at - (out->str + start)) : NULL;
   if (colon)
     {
@@ -159,6 +173,66 @@ mask_uri (const char *uri)
         p = out->str + from;
       }
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* uri_secrets - the passwords @uri gives, as written (its user part's
+ * and its "password=" parameters'), and percent-decoded */
+static void
+uri_secrets (const char *uri, GPtrArray *out)
+{
+  const char *scheme_end = strstr (uri, "://");
+  const char *start = scheme_end ? scheme_end + 3 : uri;
+  const char *at = strrchr (start, '@');
+  const char *colon = at ? memchr (start, ':', at - start) : NULL;
+  if (colon && at > colon + 1)
+    g_ptr_array_add (out, g_strndup (colon + 1, at - colon - 1));
+  /* a URI's parameter, or a keyword string's keyword */
+  for (const char *p = strstr (uri, "password"); p; p = strstr (p + 1, "password"))
+    if (p == uri || p[-1] == '?' || p[-1] == '&' || p[-1] == ' ')
+      {
+        const char *v = p + strlen ("password");
+        while (*v == ' ')
+          v++;
+        if (*v++ != '=')
+          continue;
+        while (*v == ' ' || *v == '\'')
+          v++;
+        gsize n = strcspn (v, scheme_end ? "&" : " '");
+        if (n > 0)
+          g_ptr_array_add (out, g_strndup (v, n));
+      }
+  guint raw = out->len;
+  for (guint i = 0; i < raw; i++)
+    {
+      char *dec = g_uri_unescape_string (g_ptr_array_index (out, i), NULL);
+      if (dec && strcmp (dec, g_ptr_array_index (out, i)) != 0)
+        g_ptr_array_add (out, dec);
+      else
+        g_free (dec);
+    }
+}
+
+/* scrub_secrets - @err's message without any password @target holds:
+ * the engine's own messages may quote a part of a target it misread */
+static void
+scrub_secrets (GError *err, const char *target)
+{
+  if (err == NULL || !bk_history_target_is_pg (target))
+    return;
+  g_autoptr (GPtrArray) secrets = g_ptr_array_new_with_free_func (g_free);
+  uri_secrets (target, secrets);
+  for (guint i = 0; i < secrets->len; i++)
+    {
+      const char *secret = g_ptr_array_index (secrets, i);
+      if (strlen (secret) < 2)
+        continue;
+      g_auto (GStrv) pieces = g_strsplit (err->message, secret, -1);
+      if (g_strv_length (pieces) > 1)
+        {
+          g_free (err->message);
+          err->message = g_strjoinv ("***", pieces);
+        }
+    }
 }
 
 /**
@@ -266,14 +340,43 @@ bk_history_unref (BkHistory *h)
 BkHistory *
 bk_history_open_full (const char *target, BkHistoryOpenFlags flags, GError **error)
 {
+  return bk_history_open_wait (target, flags, 0, error);
+}
+
+/**
+ * bk_history_open_wait: (constructor)
+ * @target: an SQLite file path, or a PostgreSQL URI or keyword string
+ * @flags: whether to create a missing history
+ * @wait_ms: the longest the history may wait, in milliseconds, for the
+ *   server to connect or answer a statement and for another writer's
+ *   lock (SQLite's busy timeout; PostgreSQL's connect_timeout, rounded up
+ *   to whole seconds of at least 2, statement_timeout and lock_timeout);
+ *   0 waits as long as a batch may (two minutes on SQLite, no limit on
+ *   PostgreSQL)
+ * @error: return location for a #GError
+ *
+ * Like bk_history_open_full(), for callers that must not stall (a pipe
+ * filter in the delivery path): past @wait_ms a call fails with
+ * %BK_HISTORY_ERROR_TIMEOUT and its transaction is rolled back.
+ *
+ * Returns: (transfer full) (nullable): the history
+ *
+ * Since: 0.1
+ */
+BkHistory *
+bk_history_open_wait (const char *target, BkHistoryOpenFlags flags, guint wait_ms, GError **error)
+{
   g_return_val_if_fail (target != NULL, NULL);
   g_autoptr (BkHistory) h = g_new0 (BkHistory, 1);
   g_atomic_ref_count_init (&h->ref);
+  h->wait_ms = wait_ms;
   h->display = bk_history_display_name (target);
   gboolean ok = bk_history_target_is_pg (target) ? bk_history_pg_open (h, target, flags, error)
                                                   : bk_history_sqlite_open (h, target, flags, error);
   if (!ok)
     {
+      if (error)
+        scrub_secrets (*error, target);
       g_prefix_error (error, "'%s': ", h->display);
       return NULL;
     }
@@ -398,26 +501,94 @@ bk_history_rollback (BkHistory *h, GError **error)
   return h->driver->rollback (h, error) ? TRUE : fail (h, error);
 }
 
+/* digest_header - @name's value, its white space runs made one space,
+ * into @sum */
+static void
+digest_header (GChecksum *sum, GMimeMessage *message, const char *name)
+{
+  const char *value = g_mime_object_get_header (GMIME_OBJECT (message), name);
+  g_autoptr (GString) v = g_string_new (name);
+  g_string_append_c (v, ':');
+  gboolean space = TRUE;
+  for (const char *p = value ? value : ""; *p; p++)
+    {
+      gboolean ws = *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n';
+      if (ws && !space)
+        g_string_append_c (v, ' ');
+      else if (!ws)
+        g_string_append_c (v, *p);
+      space = ws;
+    }
+  while (v->len && v->str[v->len - 1] == ' ')
+    g_string_truncate (v, v->len - 1);
+  g_string_append_c (v, '\n');
+  g_checksum_update (sum, (const guchar *) v->str, v->len);
+}
+
+/* digest_body - @text line by line into @sum, as every copy of one
+ * bounce has it: without CRs and trailing blanks, a body line an mbox
+ * quoted (">From ") as it was, and without the blank lines at the end
+ * (procmail adds one, an mbox cut drops one) */
+static void
+digest_body (GChecksum *sum, const char *text)
+{
+  gsize pending_blank = 0;
+  const char *p = text;
+  while (*p)
+    {
+      const char *nl = strchr (p, '\n');
+      const char *end = nl ? nl : p + strlen (p);
+      const char *line = p;
+      while (end > line && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+      const char *q = line;
+      while (q < end && *q == '>')
+        q++;
+      if (q > line && end - q >= 5 && memcmp (q, "From ", 5) == 0)
+        line = q;
+      if (end == line)
+        pending_blank++;
+      else
+        {
+          for (; pending_blank > 0; pending_blank--)
+            g_checksum_update (sum, (const guchar *) "\n", 1);
+          g_checksum_update (sum, (const guchar *) line, end - line);
+          g_checksum_update (sum, (const guchar *) "\n", 1);
+        }
+      p = nl ? nl + 1 : end + strlen (end);
+    }
+}
+
 /**
  * bk_history_message_key:
  * @message: a bounce
  *
- * The key under which the events of @message are recorded, so that recording a bounce twice adds nothing.
+ * The identity of one bounce, whichever copy of it is read: a digest of
+ * its content (the headers that identify it: Message-ID, Date, From, To,
+ * Subject; and its body, line ends, trailing blanks, mbox quoting of
+ * "From " lines and trailing blank lines aside), so that its mbox,
+ * Maildir and piped copies, with or without transport headers, are one
+ * bounce, and two bounces sharing a Message-ID are two.
  *
- * Returns: (transfer full): the identity of @message: "mid:" and its
- *   Message-ID, or "sha256:" and a digest of the whole message
+ * Returns: (transfer full): "mid:" and the Message-ID, a space and
+ *   "sha256:" and the digest; or the digest alone without a Message-ID
  *
  * Since: 0.1
  */
 char *
 bk_history_message_key (GMimeMessage *message)
 {
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  static const char *const fields[] = { "Message-ID", "Date", "From", "To", "Subject" };
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    digest_header (sum, message, fields[i]);
+  GMimeObject *body = g_mime_message_get_mime_part (message);
+  g_autofree char *text = body ? g_mime_object_to_string (body, NULL) : NULL;
+  digest_body (sum, text ? text : "");
   const char *mid = g_mime_message_get_message_id (message);
   if (mid && *mid)
-    return g_strconcat ("mid:", mid, NULL);
-  g_autofree char *raw = g_mime_object_to_string (GMIME_OBJECT (message), NULL);
-  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, raw ? raw : "", -1);
-  return g_strconcat ("sha256:", sum, NULL);
+    return g_strconcat ("mid:", mid, " sha256:", g_checksum_get_string (sum), NULL);
+  return g_strconcat ("sha256:", g_checksum_get_string (sum), NULL);
 }
 
 static gint64
@@ -452,18 +623,24 @@ bk_history_record (BkHistory *h, const BkReport *report, const char *message_key
                    const char *source, guint *out_added, GError **error)
 {
   guint added = 0;
+  /* "mid:ID sha256:HEX" was "mid:ID" */
+  const char *digest = strstr (message_key, " sha256:");
+  g_autofree char *legacy = g_str_has_prefix (message_key, "mid:") && digest
+                              ? g_strndup (message_key, digest - message_key) : NULL;
   for (guint i = 0; i < report->recipients->len; i++)
     {
       const BkRecipient *r = g_ptr_array_index (report->recipients, i);
       if (r->recipient == NULL)
         continue;
-      const char *at = strrchr (r->recipient, '@');
+      /* ASCII case folding, the one comparison both engines then make */
+      g_autofree char *address = g_ascii_strdown (r->recipient, -1);
+      const char *at = strrchr (address, '@');
       /* a "not-spam" report (RFC 6430) is feedback, not a complaint */
       gboolean complaint = g_strcmp0 (r->reason, "feedback") == 0
                            && g_strcmp0 (r->feedback_type, "not-spam") != 0;
       BkSqlParam p[] = {
         BK_SQL_TEXT (message_key),
-        BK_SQL_TEXT (r->recipient),
+        BK_SQL_TEXT (address),
         BK_SQL_TEXT (at ? at + 1 : NULL),
         BK_SQL_TEXT (complaint ? "complaint" : bk_bounce_class_to_string (r->klass)),
         BK_SQL_TEXT (r->reason),
@@ -474,6 +651,7 @@ bk_history_record (BkHistory *h, const BkReport *report, const char *message_key
         BK_SQL_TEXT (r->diagnostic),
         BK_SQL_INT (event_time (r->date ? r->date : report->date)),
         BK_SQL_TEXT (source),
+        BK_SQL_TEXT (legacy),
       };
       guint64 changes = 0;
       if (!h->driver->query (h, insert_sql, p, G_N_ELEMENTS (p), NULL, &changes, error))
@@ -491,7 +669,7 @@ bk_history_record (BkHistory *h, const BkReport *report, const char *message_key
 /**
  * bk_history_count_events:
  * @history: a history
- * @address: an address (compared without regard to case)
+ * @address: an address (compared with ASCII case folding, as recorded)
  * @out_count: (out): events recorded for @address, before or after any reset
  * @error: return location for a #GError
  *
@@ -506,7 +684,9 @@ gboolean
 bk_history_count_events (BkHistory *history, const char *address, guint64 *out_count, GError **error)
 {
   g_return_val_if_fail (history != NULL && address != NULL && out_count != NULL, FALSE);
-  BkSqlParam p[] = { BK_SQL_TEXT (address) };
+  /* stored ASCII case-folded (bk_history_record) */
+  g_autofree char *folded = g_ascii_strdown (address, -1);
+  BkSqlParam p[] = { BK_SQL_TEXT (folded) };
   g_autoptr (BkSqlRows) rows = NULL;
   if (!history->driver->query (history, count_address_sql, p, G_N_ELEMENTS (p), &rows, NULL, error))
     {
@@ -533,7 +713,8 @@ bk_history_count_events (BkHistory *history, const char *address, guint64 *out_c
 gboolean
 bk_history_forgive (BkHistory *h, const char *address, gint64 now, GError **error)
 {
-  BkSqlParam p[] = { BK_SQL_TEXT (address), BK_SQL_INT (now) };
+  g_autofree char *folded = g_ascii_strdown (address, -1);
+  BkSqlParam p[] = { BK_SQL_TEXT (folded), BK_SQL_INT (now) };
   if (!h->driver->query (h, forgive_sql, p, G_N_ELEMENTS (p), NULL, NULL, error))
     {
       g_prefix_error (error, "cannot forgive: ");
@@ -700,6 +881,41 @@ bk_history_suppress_why (const BkSuppressOptions *o, guint hard, guint soft, gui
   return NULL;
 }
 
+/* bk_history_is_address - is @s an address a list can stop mailing: a local part,
+ * "@", a domain of two or more non-empty dot-separated labels or an
+ * address literal; no white space, control byte or bracket.
+ * "Undisclosed", "user" or "<>" are what a report said, not addresses. */
+gboolean
+bk_history_is_address (const char *s)
+{
+  const char *at = strrchr (s, '@');
+  if (at == NULL || at == s || at[1] == '\0' || strlen (s) > 320)
+    return FALSE;
+  for (const char *p = s; *p; p++)
+    if ((guchar) *p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',' || *p == ';')
+      return FALSE;
+  const char *d = at + 1;
+  if (*d == '[')
+    return d[strlen (d) - 1] == ']';
+  gboolean dot = FALSE;
+  gsize label = 0;
+  for (const char *p = d; *p; p++)
+    {
+      if (*p == '.')
+        {
+          if (label == 0)
+            return FALSE;
+          dot = TRUE;
+          label = 0;
+        }
+      else if (strchr ("@()[]\\\":", *p) == NULL)
+        label++;
+      else
+        return FALSE;
+    }
+  return dot && label > 0;
+}
+
 /**
  * bk_history_suppress:
  * @history: a history
@@ -740,6 +956,9 @@ bk_history_suppress (BkHistory *h, const BkSuppressOptions *o, GError **error)
       gint64 last = bk_sql_rows_int (rows, i, 6);
       const char *why = bk_history_suppress_why (o, hard, soft, policy, complaints, first, last);
       if (why == NULL)
+        continue;
+      /* only addresses: a recipient that is none is no list member */
+      if (!bk_history_is_address (bk_sql_rows_get (rows, i, 0)))
         continue;
       BkSuppressed *s = g_new0 (BkSuppressed, 1);
       s->address = g_strdup (bk_sql_rows_get (rows, i, 0));

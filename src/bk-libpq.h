@@ -12,6 +12,7 @@
 typedef struct {
 #define BK_PQ_FUNCTIONS(X) \
   X (PGconn *, PQconnectdb, (const char *)) \
+  X (PGconn *, PQconnectdbParams, (const char *const *, const char *const *, int)) \
   X (ConnStatusType, PQstatus, (const PGconn *)) \
   X (char *, PQerrorMessage, (const PGconn *)) \
   X (void, PQfinish, (PGconn *)) \

@@ -15,7 +15,10 @@
  * (GMime's mbox parser splits on LF only); a CR at the end of one read
  * whose LF starts the next is one line end.
  *
- * One message is held in memory at a time, plus at most one read block.
+ * One message is held in memory at a time, plus at most one read block;
+ * a message longer than the splitter's limit is not kept: its bytes are
+ * dropped as they come until the next cut, and it is reported as too
+ * large, so memory stays bounded by the limit whatever the input.
  */
 #define _GNU_SOURCE   /* memmem */
 #include "bk-mbox.h"
@@ -40,6 +43,9 @@ struct _BkMboxSplitter {
   gsize start;       /* the current message's first byte */
   gsize len;         /* bytes in buf */
   gsize scan;        /* where the search for the next "\nFrom " resumes */
+  gsize max;         /* longest message kept (bytes) */
+  gboolean skipping; /* the current message is over @max: dropping it */
+  gsize skipped;     /* bytes of it dropped so far */
 };
 
 /* normalise - turn CRLF and lone CR of @data[0..@len) into LF in place;
@@ -63,7 +69,8 @@ fill (BkMboxSplitter *sp, GError **error)
     }
   if (sp->len + READ_BLOCK > sp->cap)
     {
-      sp->cap = MAX (sp->cap * 2, sp->len + READ_BLOCK);
+      /* doubling, but never far past what a message may hold */
+      sp->cap = MAX (MIN (sp->cap * 2, sp->max + 2 * READ_BLOCK), sp->len + READ_BLOCK);
       sp->buf = g_realloc (sp->buf, sp->cap);
     }
   ssize_t n;
@@ -92,6 +99,7 @@ splitter_new (gboolean cr)
   BkMboxSplitter *sp = g_new0 (BkMboxSplitter, 1);
   sp->fd = -1;
   sp->cr = cr;
+  sp->max = BK_MAX_MESSAGE_BYTES;
   return sp;
 }
 
@@ -103,9 +111,42 @@ splitter_new (gboolean cr)
 BkMboxSplitter *
 bk_mbox_splitter_new_fd (int fd, gboolean cr)
 {
+  return bk_mbox_splitter_new_fd_head (fd, cr, NULL, 0);
+}
+
+/**
+ * bk_mbox_splitter_new_fd_head: (skip)
+ * @fd: (transfer full): an open mbox (a pipe, say), read from its
+ *   current offset
+ * @cr: turn CRLF and lone CR line ends into LF
+ * @head: (nullable): bytes already read from @fd, its first
+ * @head_len: their length
+ */
+BkMboxSplitter *
+bk_mbox_splitter_new_fd_head (int fd, gboolean cr, const char *head, gsize head_len)
+{
   BkMboxSplitter *sp = splitter_new (cr);
   sp->fd = fd;
+  if (head_len > 0)
+    {
+      sp->cap = MAX (head_len, READ_BLOCK);
+      sp->buf = g_malloc (sp->cap);
+      memcpy (sp->buf, head, head_len);
+      sp->len = cr ? normalise (sp, sp->buf, head_len) : head_len;
+    }
   return sp;
+}
+
+/**
+ * bk_mbox_splitter_set_max: (skip)
+ * @sp: a splitter
+ * @max: the longest message kept, in bytes; longer ones are reported as
+ *   too large (default BK_MAX_MESSAGE_BYTES)
+ */
+void
+bk_mbox_splitter_set_max (BkMboxSplitter *sp, gsize max)
+{
+  sp->max = MAX (max, 64);
 }
 
 /**
@@ -135,6 +176,9 @@ bk_mbox_splitter_new_bytes (GByteArray *bytes, gboolean cr)
  * @out_last: (out): whether it runs to the end of the input
  * @error: return location for a read error
  *
+ * A message over the splitter's limit comes back with @out_data %NULL
+ * and @out_len its size: its bytes were dropped as they came.
+ *
  * Returns: %TRUE with a message; %FALSE at the end or with @error set
  */
 gboolean
@@ -154,6 +198,17 @@ bk_mbox_splitter_next (BkMboxSplitter *sp, char **out_data, gsize *out_len, gboo
         {
           gsize end = hit ? (gsize) (hit - sp->buf) : sp->len;
           gsize n = end - sp->start;
+          if (sp->skipping || n > sp->max)
+            {
+              *out_data = NULL;
+              *out_len = sp->skipped + n;
+              *out_last = hit == NULL;
+              sp->skipping = FALSE;
+              sp->skipped = 0;
+              sp->start = hit ? end + 1 : sp->len;
+              sp->scan = sp->start;
+              return TRUE;
+            }
           char *data = g_malloc (n + 1);
           memcpy (data, sp->buf + sp->start, n);
           data[n] = '\0';
@@ -167,6 +222,13 @@ bk_mbox_splitter_next (BkMboxSplitter *sp, char **out_data, gsize *out_len, gboo
       /* not found yet: the next search starts where a "\nFrom " cut by
        * the read boundary would begin */
       sp->scan = sp->len >= 5 ? MAX (sp->len - 5, sp->start) : sp->start;
+      if (sp->len - sp->start > sp->max)
+        {
+          /* too large: keep only the bytes a cut may start in */
+          sp->skipping = TRUE;
+          sp->skipped += sp->scan - sp->start;
+          sp->start = sp->scan;
+        }
       if (!fill (sp, error))
         return FALSE;
     }

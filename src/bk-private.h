@@ -20,7 +20,10 @@ G_BEGIN_DECLS
 #define BK_MAX_RECIPIENTS 10000       /* recipients reported per message */
 #define BK_MAX_DIAG_BYTES 4096        /* one recipient's diagnostic */
 #define BK_MAX_RULES 20000            /* rules in a directory */
-#define BK_MAX_MESSAGE_BYTES ((gsize) 512 * 1024 * 1024) /* one input message */
+#define BK_MAX_MESSAGE_BYTES ((gsize) 128 * 1024 * 1024) /* one input message */
+#define BK_MAX_BOUNDARY_LINES 8000    /* lines starting "--" handed to GMime per message */
+#define BK_MAX_HEADER_FIELD_BYTES (128 * 1024) /* one field of the message's header */
+#define BK_MAX_HEADER_BYTES (512 * 1024)       /* the message's whole header */
 
 /* GMime ships no autoptr definitions (see meson.build check). */
 #ifndef BK_HAVE_GMIME_AUTOPTR
@@ -133,6 +136,8 @@ typedef struct _BkPrefilter BkPrefilter;
 
 G_GNUC_INTERNAL GPtrArray *bk_prefilter_literals (const char *pattern);
 G_GNUC_INTERNAL gsize bk_pattern_skip_class (const char *p, gsize i);
+/* bk-linear.c: why @pattern may take time quadratic in the text, or NULL */
+G_GNUC_INTERNAL const char *bk_pattern_nonlinear (const char *pattern, gboolean multiline, gboolean per_line);
 G_GNUC_INTERNAL BkPrefilter *bk_prefilter_new (GPtrArray *all);
 G_GNUC_INTERNAL void bk_prefilter_free (BkPrefilter *pf);
 G_GNUC_INTERNAL guint bk_prefilter_words (const BkPrefilter *pf);
@@ -158,10 +163,13 @@ typedef struct {
   pcre2_match_context *mctx;
   guint64 *diag_bits;   /* prefilter scratch for one diagnostic */
   guint64 *body_bits;   /* prefilter result for the message text */
+  gint64 deadline;      /* monotonic µs past which no rule matches (0: none) */
+  gboolean over_budget; /* the deadline passed during this message */
 } BkScanner;
 
 G_GNUC_INTERNAL BkScanner *bk_scanner_new (const BkRuleset *rules);
 G_GNUC_INTERNAL void bk_scanner_free (BkScanner *scanner);
+G_GNUC_INTERNAL void bk_scanner_start_message (BkScanner *scanner);
 G_GNUC_INTERNAL const pcre2_code *bk_rule_code (const BkRule *rule);
 G_GNUC_INTERNAL pcre2_code *bk_rule_compile (const char *pattern,
                                              BkField field,

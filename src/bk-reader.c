@@ -9,7 +9,9 @@
  * entered once so symlink loops end). Order is deterministic.
  * A single message is read whole (at most BK_MAX_MESSAGE_BYTES), its
  * CRLF or lone-CR line ends turned into LF, then parsed by GMime; an mbox
- * is cut into its messages by bk-mbox.c, one message in memory at a time,
+ * (a file or standard input alike: both are streamed, never read whole)
+ * is cut into its messages by bk-mbox.c, one message in memory at a time
+ * and none longer than BK_MAX_MESSAGE_BYTES kept,
  * its line ends made LF when its first line ends in CR (GMime's mbox
  * parser splits on LF only: a CR-only mbox would be one long "From "
  * line), and each piece is parsed as GMime's mbox parser would have.
@@ -18,6 +20,11 @@
  *
  * bk_reader_next_raw() stops before the parse (bk-raw.h): a batch scan
  * cuts the input on one thread and parses on every core.
+ *
+ * A reader for one message (bk_reader_set_one_message(), the pipe
+ * filter) never cuts: a first line "From " is the envelope line an MDA
+ * (procmail) puts before the message, dropped, and the rest is the one
+ * message, whatever "From " lines its body holds.
  */
 #include "bk-private.h"
 
@@ -40,6 +47,7 @@ struct _BkReader {
   BkMboxSplitter *mbox;
   char *mbox_source;
   gint64 mbox_index;
+  gboolean one_message;     /* the input is one message: never an mbox */
 };
 
 /* BkNewlineFilter - a GMime filter turning CRLF and lone CR into LF, for
@@ -183,6 +191,25 @@ bk_reader_ref (BkReader *reader)
 }
 
 /**
+ * bk_reader_set_one_message:
+ * @reader: a reader, before its first bk_reader_next()
+ * @one: whether the input is one message
+ *
+ * With @one, the input is one message even when it starts with a "From "
+ * line (the envelope line procmail and other MDAs put before a message
+ * they pipe): that line is dropped and the rest is parsed whole, never
+ * cut at a body line starting with "From ".
+ *
+ * Since: 0.1
+ */
+void
+bk_reader_set_one_message (BkReader *reader, gboolean one)
+{
+  g_return_if_fail (reader != NULL);
+  reader->one_message = one;
+}
+
+/**
  * bk_reader_free:
  * @reader: (transfer full) (nullable): a reader
  *
@@ -284,6 +311,80 @@ item_new (const char *source, gint64 index)
   return item;
 }
 
+/* parse_length - how much of a message GMime is given: all of it, or
+ * up to its (BK_MAX_BOUNDARY_LINES + 1)th line starting with "--" (a
+ * possible MIME boundary). GMime builds every part before bouncekit
+ * walks any (a million empty parts took 2 GB); cut here, the parts it
+ * builds, and so memory and time, stay proportional to the limit,
+ * while BK_MAX_MIME_PARTS of them are walked at most anyway. */
+static gsize
+parse_length (const char *data, gsize len)
+{
+  guint lines = 0;
+  const char *p = data, *end = data + len;
+  while (p + 1 < end && (p = memchr (p, '-', end - p - 1)) != NULL)
+    {
+      if (p[1] == '-' && (p == data || p[-1] == '\n' || p[-1] == '\r'))
+        {
+          if (++lines > BK_MAX_BOUNDARY_LINES)
+            return (gsize) (p - data);
+          p += 2;
+        }
+      else
+        p++;
+    }
+  return len;
+}
+
+/* cap_header - @bytes with its header (up to the first empty line) cut
+ * to BK_MAX_HEADER_BYTES and each field to BK_MAX_HEADER_FIELD_BYTES:
+ * GMime's header parse takes some 60 times a field's size in memory,
+ * and no real bounce has a field this long. One pass, in place. */
+static void
+cap_header (GByteArray *bytes)
+{
+  char *data = (char *) bytes->data;
+  gsize len = bytes->len;
+  gsize r = 0, w = 0, field_start = 0, kept = 0;
+  gboolean full = FALSE;
+  while (r < len)
+    {
+      /* a line ends in LF, CRLF or a lone CR */
+      gsize line_end = r;
+      while (line_end < len && data[line_end] != '\n' && data[line_end] != '\r')
+        line_end++;
+      if (line_end < len && data[line_end] == '\r' && line_end + 1 < len && data[line_end + 1] == '\n')
+        line_end++;
+      if (line_end < len)
+        line_end++;
+      gboolean blank = data[r] == '\n' || data[r] == '\r';
+      if (blank)
+        break;   /* the header's end: the rest is moved as it is */
+      gboolean continuation = (data[r] == ' ' || data[r] == '\t') && r > 0;
+      if (!continuation)
+        field_start = w;
+      gsize n = line_end - r;
+      gsize room_field = BK_MAX_HEADER_FIELD_BYTES - MIN (w - field_start, (gsize) BK_MAX_HEADER_FIELD_BYTES);
+      gsize room_all = BK_MAX_HEADER_BYTES - MIN (kept, (gsize) BK_MAX_HEADER_BYTES);
+      if (!continuation && room_all == 0)
+        full = TRUE;
+      gsize take = full ? 0 : MIN (n, MIN (room_field, room_all));
+      if (take > 0)
+        {
+          memmove (data + w, data + r, take);
+          w += take;
+          kept += take;
+          if (take < n && data[w - 1] != '\n' && data[w - 1] != '\r')
+            data[w++] = '\n';   /* a cut line still ends; the byte was read */
+        }
+      r = line_end;
+    }
+  if (w == r)
+    return;
+  memmove (data + w, data + r, len - r);
+  g_byte_array_set_size (bytes, w + (len - r));
+}
+
 /* parse_owned - parse one message from @bytes, which the stream takes */
 static GMimeMessage *
 parse_owned (GByteArray *bytes, GError **error)
@@ -294,6 +395,8 @@ parse_owned (GByteArray *bytes, GError **error)
       g_set_error_literal (error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE, "empty input");
       return NULL;
     }
+  g_byte_array_set_size (bytes, parse_length ((const char *) bytes->data, bytes->len));
+  cap_header (bytes);
   gboolean cr = memchr (bytes->data, '\r', bytes->len) != NULL;
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
   if (cr)
@@ -358,6 +461,8 @@ static GMimeMessage *
 parse_mbox_piece (char *data, gsize len)
 {
   GByteArray *bytes = g_byte_array_new_take ((guint8 *) data, len);
+  g_byte_array_set_size (bytes, parse_length (data, len));
+  cap_header (bytes);
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
   g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
@@ -485,6 +590,15 @@ next_from_mbox (BkReader *rd)
       return item;
     }
   BkRawItem *item = item_new (rd->mbox_source, ++rd->mbox_index);
+  if (data == NULL)
+    {
+      g_autofree char *name = display_name (rd->mbox_source);
+      g_set_error (&item->error, BK_INPUT_ERROR, BK_INPUT_ERROR_TOO_LARGE,
+                   "%s: message %" G_GINT64_FORMAT " is larger than %" G_GSIZE_FORMAT
+                   " bytes (the limit for one message): skipped", name, rd->mbox_index,
+                   (gsize) BK_MAX_MESSAGE_BYTES);
+      return item;
+    }
   item->kind = BK_RAW_MBOX;
   item->last = last;
   item->data = data;
@@ -492,45 +606,136 @@ next_from_mbox (BkReader *rd)
   return item;
 }
 
-static BkRawItem *
-read_stdin (BkReader *rd)
+/* read_bounded - append the rest of @fd to @bytes, up to
+ * BK_MAX_MESSAGE_BYTES in all; @name is how errors name the input */
+static gboolean
+read_bounded (int fd, GByteArray *bytes, const char *name, GError **error)
 {
-  GByteArray *bytes = g_byte_array_new ();
-  guint8 buf[65536];
-  ssize_t n;
-  BkRawItem *item = item_new ("-", 0);
-  while ((n = read (STDIN_FILENO, buf, sizeof buf)) != 0)
+  for (;;)
     {
+      gsize room = MAX ((gsize) bytes->len, (gsize) 65536);
+      room = MIN (room, BK_MAX_MESSAGE_BYTES + 1 - bytes->len);
+      guint old = bytes->len;
+      g_byte_array_set_size (bytes, old + room);
+      ssize_t n;
+      do
+        n = read (fd, bytes->data + old, room);
+      while (n < 0 && errno == EINTR);
+      g_byte_array_set_size (bytes, old + MAX (n, 0));
+      if (n < 0)
+        {
+          int e = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+                       "cannot read %s: %s", name, g_strerror (e));
+          return FALSE;
+        }
+      if (n == 0)
+        return TRUE;
+      if (bytes->len > BK_MAX_MESSAGE_BYTES)
+        {
+          g_set_error (error, BK_INPUT_ERROR, BK_INPUT_ERROR_TOO_LARGE,
+                       "%s is larger than %" G_GSIZE_FORMAT " bytes (the limit for one message)",
+                       name, (gsize) BK_MAX_MESSAGE_BYTES);
+          return FALSE;
+        }
+    }
+}
+
+/* drop_envelope_line - without its first line "From …" (an MDA's
+ * envelope line), @bytes is the message */
+static void
+drop_envelope_line (GByteArray *bytes)
+{
+  if (bytes->len < 5 || memcmp (bytes->data, "From ", 5) != 0)
+    return;
+  const guint8 *nl = memchr (bytes->data, '\n', bytes->len);
+  const guint8 *cr = memchr (bytes->data, '\r', nl ? (gsize) (nl - bytes->data) : bytes->len);
+  gsize cut = nl ? (gsize) (nl - bytes->data) + 1 : bytes->len;
+  if (cr && (nl == NULL || cr + 1 != nl))
+    cut = (gsize) (cr - bytes->data) + 1;   /* a CR-only line end */
+  g_byte_array_remove_range (bytes, 0, cut);
+}
+
+/* read_message_fd - one message, or an mbox started, from the open @fd
+ * (owned) named @source; a reader for one message never cuts */
+static BkRawItem *
+read_message_fd (BkReader *rd, int fd, const char *source)
+{
+  BkRawItem *item = item_new (source, 0);
+  g_autofree char *name = display_name (source);
+  GByteArray *bytes = g_byte_array_new ();
+  GError *err = NULL;
+  /* the first bytes tell an mbox, which is streamed, not read whole */
+  g_byte_array_set_size (bytes, MBOX_HEAD_BYTES);
+  gsize got = 0;
+  while (got < MBOX_HEAD_BYTES)
+    {
+      ssize_t n = read (fd, bytes->data + got, MBOX_HEAD_BYTES - got);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         {
           int e = errno;
           g_set_error (&item->error, G_FILE_ERROR, g_file_error_from_errno (e),
-                       "cannot read standard input: %s", g_strerror (e));
+                       "cannot read %s: %s", name, g_strerror (e));
           g_byte_array_unref (bytes);
+          close (fd);
           return item;
         }
-      if ((gsize) bytes->len + (gsize) n > BK_MAX_MESSAGE_BYTES)
-        {
-          g_set_error (&item->error, BK_INPUT_ERROR, BK_INPUT_ERROR_TOO_LARGE,
-                       "standard input is larger than %" G_GSIZE_FORMAT " bytes",
-                       (gsize) BK_MAX_MESSAGE_BYTES);
-          g_byte_array_unref (bytes);
-          return item;
-        }
-      g_byte_array_append (bytes, buf, n);
+      if (n == 0)
+        break;
+      got += n;
     }
-  HeadKind kind = sniff_head ((const char *) bytes->data, MIN (bytes->len, MBOX_HEAD_BYTES));
-  if (kind != HEAD_MESSAGE)
+  g_byte_array_set_size (bytes, got);
+  HeadKind kind = sniff_head ((const char *) bytes->data, got);
+  if (kind != HEAD_MESSAGE && !rd->one_message)
     {
-      open_mbox (rd, bk_mbox_splitter_new_bytes (bytes, kind == HEAD_MBOX_CR), "-");
+      open_mbox (rd, bk_mbox_splitter_new_fd_head (fd, kind == HEAD_MBOX_CR,
+                                                   (const char *) bytes->data, got), source);
+      g_byte_array_unref (bytes);
       bk_raw_item_free (item);
       return next_from_mbox (rd);
     }
+  /* NUL bytes and no line end (/dev/zero): no mail, said at once */
+  if (got == MBOX_HEAD_BYTES && memchr (bytes->data, '\0', got) != NULL
+      && memchr (bytes->data, '\n', got) == NULL)
+    {
+      g_set_error (&item->error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE,
+                   "%s is not a mail message (binary data without a line end in its first %d bytes)",
+                   name, MBOX_HEAD_BYTES);
+      g_byte_array_unref (bytes);
+      close (fd);
+      return item;
+    }
+  gboolean ok = got < MBOX_HEAD_BYTES || read_bounded (fd, bytes, name, &err);
+  close (fd);
+  if (!ok)
+    {
+      item->error = err;
+      g_byte_array_unref (bytes);
+      return item;
+    }
+  if (rd->one_message)
+    drop_envelope_line (bytes);
   item->len = bytes->len;
+  g_byte_array_append (bytes, (const guint8 *) "", 1);   /* NUL-terminated */
   item->data = (char *) g_byte_array_free (bytes, FALSE);
   return item;
+}
+
+static BkRawItem *
+read_stdin (BkReader *rd)
+{
+  int fd = dup (STDIN_FILENO);
+  if (fd < 0)
+    {
+      int e = errno;
+      BkRawItem *item = item_new ("-", 0);
+      g_set_error (&item->error, G_FILE_ERROR, g_file_error_from_errno (e),
+                   "cannot read standard input: %s", g_strerror (e));
+      return item;
+    }
+  return read_message_fd (rd, fd, "-");
 }
 
 static int
@@ -637,29 +842,22 @@ open_path (BkReader *rd, const char *path, gboolean top)
                    "cannot open '%s': %s", path, g_strerror (e));
       return item;
     }
-  char head[MBOX_HEAD_BYTES];
-  ssize_t n = pread (fd, head, sizeof head, 0);
-  HeadKind kind = n > 0 ? sniff_head (head, n) : HEAD_MESSAGE;
-  if (kind != HEAD_MESSAGE)
+  if (S_ISREG (st.st_mode) && st.st_size > (off_t) BK_MAX_MESSAGE_BYTES)
     {
-      open_mbox (rd, bk_mbox_splitter_new_fd (fd, kind == HEAD_MBOX_CR), path);
-      bk_raw_item_free (item);
-      return next_from_mbox (rd);
+      /* not an mbox? then too large, without reading it */
+      char head[5];
+      if (pread (fd, head, sizeof head, 0) != (ssize_t) sizeof head || memcmp (head, "From ", 5) != 0
+          || rd->one_message)
+        {
+          close (fd);
+          g_set_error (&item->error, BK_INPUT_ERROR, BK_INPUT_ERROR_TOO_LARGE,
+                       "'%s' is larger than %" G_GSIZE_FORMAT " bytes (the limit for one message)",
+                       path, (gsize) BK_MAX_MESSAGE_BYTES);
+          return item;
+        }
     }
-  close (fd);
-  if (st.st_size > (off_t) BK_MAX_MESSAGE_BYTES)
-    {
-      g_set_error (&item->error, BK_INPUT_ERROR, BK_INPUT_ERROR_TOO_LARGE,
-                   "'%s' is larger than %" G_GSIZE_FORMAT " bytes", path, (gsize) BK_MAX_MESSAGE_BYTES);
-      return item;
-    }
-  GError *err = NULL;
-  if (!g_file_get_contents (path, &item->data, &item->len, &err))
-    {
-      g_set_error (&item->error, err->domain, err->code, "cannot read '%s': %s", path, err->message);
-      g_error_free (err);
-    }
-  return item;
+  bk_raw_item_free (item);
+  return read_message_fd (rd, fd, path);
 }
 
 /**

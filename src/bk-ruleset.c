@@ -276,14 +276,24 @@ bk_rule_compile (const char *pattern, BkField field, int *errcode, PCRE2_SIZE *e
   return code;
 }
 
+/* compile_rule - @pattern compiled into @rule; @per_line: a format's
+ * line pattern, matched against one line at a time */
 static gboolean
-compile_rule (Loader *ld, BkRule *rule, const char *pattern, GError **error)
+compile_rule (Loader *ld, BkRule *rule, const char *pattern, gboolean per_line, GError **error)
 {
   int errcode = 0;
   PCRE2_SIZE erroffset = 0;
 
   if (*pattern == '\0')
     return fail (ld, error, "rule '%s' has no pattern", rule->id);
+  /* every rule runs in time linear in its text (bk-linear.c) */
+  const char *why = bk_pattern_nonlinear (pattern, rule->field == BK_FIELD_BODY, per_line);
+  if (why)
+    {
+      g_set_error (error, BK_RULES_ERROR, BK_RULES_ERROR_NONLINEAR, "%s:%u: rule '%s': %s",
+                   ld->file, ld->line, rule->id, why);
+      return FALSE;
+    }
   rule->pattern = g_strdup (pattern);
   if (ld->cached && ld->next_cached < ld->ncached)
     {
@@ -503,7 +513,7 @@ parse_top (Loader *ld, char *line, GError **error)
     }
 
   g_strstrip (line);
-  if (!compile_rule (ld, rule, line, error))
+  if (!compile_rule (ld, rule, line, FALSE, error))
     {
       rule_free (rule);
       return FALSE;
@@ -673,7 +683,7 @@ parse_directive (Loader *ld, char *line, GError **error)
   else
     rule->field = BK_FIELD_BODY;   /* line patterns: ^ and $ per line anyway */
   g_strstrip (line);
-  if (!compile_rule (ld, rule, line, error))
+  if (!compile_rule (ld, rule, line, !directives[d].has_field, error))
     {
       rule_free (rule);
       return FALSE;
@@ -875,6 +885,10 @@ rules_stamp (char **files, GError **error)
   pcre2_config (PCRE2_CONFIG_VERSION, version);
   g_byte_array_append (stamp, (const guint8 *) version, strlen (version) + 1);
   g_byte_array_append (stamp, (const guint8 *) BK_VERSION, sizeof BK_VERSION);
+  /* a cache written before rules were checked for linear time holds
+   * rules never checked: not to be used */
+  static const char checks[] = "linear-1";
+  g_byte_array_append (stamp, (const guint8 *) checks, sizeof checks);
   for (guint i = 0; files[i]; i++)
     {
       struct stat st;

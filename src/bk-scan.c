@@ -34,6 +34,13 @@
  * changes a 10k mbox run by less than the noise; 12 KiB is slower on both. */
 #define BK_JIT_AFTER_BYTES 2048
 
+/* The matching time one message may take, all rules together: rules are
+ * linear in their text (bk-linear.c) and a message's text is bounded, so
+ * a bounce takes milliseconds; this is the bound should a rule file still
+ * hold a slow pattern. Past it every further rule counts as no match,
+ * and the message is reported with what was found. */
+#define BK_MATCH_BUDGET_US (2 * G_USEC_PER_SEC)
+
 BkScanner *
 bk_scanner_new (const BkRuleset *rules)
 {
@@ -87,6 +94,14 @@ bk_rule_code (const BkRule *rule)
   return rule->code;
 }
 
+/* bk_scanner_start_message - a new message: its matching budget starts */
+void
+bk_scanner_start_message (BkScanner *scanner)
+{
+  scanner->deadline = g_get_monotonic_time () + BK_MATCH_BUDGET_US;
+  scanner->over_budget = FALSE;
+}
+
 /* bk_scanner_match - TRUE when @rule matches @text; groups stay readable
  * through bk_scanner_group until the next match */
 gboolean
@@ -94,6 +109,11 @@ bk_scanner_match (BkScanner *scanner, const BkRule *rule, const char *text, gsiz
 {
   if (text == NULL)
     return FALSE;
+  if (scanner->deadline && (scanner->over_budget || g_get_monotonic_time () > scanner->deadline))
+    {
+      scanner->over_budget = TRUE;
+      return FALSE;
+    }
   /* the JIT fields are the only mutable ones of a loaded ruleset */
   BkRule *mut = (BkRule *) rule;
   const pcre2_code *code = g_atomic_pointer_get (&mut->jit_code);

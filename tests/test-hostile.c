@@ -4,13 +4,18 @@
  * processed without crash, in bounded time (meson's timeout) and memory,
  * with a clear per-input error where bouncekit gives up, and the batch
  * must go on. Limits exercised: BK_MAX_MIME_DEPTH, BK_MAX_MIME_PARTS,
- * BK_MAX_RECIPIENTS, BK_MAX_DIAG_BYTES, BK_MAX_TEXT_BYTES.
+ * BK_MAX_RECIPIENTS, BK_MAX_DIAG_BYTES, BK_MAX_TEXT_BYTES,
+ * BK_MAX_BOUNDARY_LINES, BK_MAX_MESSAGE_BYTES (in an mbox), and the
+ * shapes of text that made patterns quadratic (bk-linear.c). Time and
+ * memory growth are measured by tests/growth.py (run from .ci/run).
  * BK_HOSTILE_SMALL=1 shrinks the biggest inputs (for valgrind runs).
  */
 #include "bk-private.h"
+#include "bk-mbox.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 static BkRuleset *rules;
@@ -374,6 +379,180 @@ test_maildir_loops (void)
   g_rmdir (dir);
 }
 
+/* the issue's reproducer: 256,000 blank lines before an Exchange
+ * failure text; each ^\s* pattern rescanned them from every line start */
+static void
+test_blank_lines (void)
+{
+  guint lines = small ? 32000 : 256000;
+  g_autoptr (GString) s = g_string_new ("From: postmaster@example.org\nTo: sender@example.com\n"
+                                        "Subject: Undeliverable: hello\nContent-Type: text/plain\n\n");
+  for (guint i = 0; i < lines; i++)
+    g_string_append_c (s, '\n');
+  g_string_append (s, "Delivery has failed to these recipients or groups:\nuser@example.com\n");
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr (BkReport) report = analyse (s->str, s->len);
+  gint64 took = g_get_monotonic_time () - t0;
+  g_assert_nonnull (report);
+  g_assert_cmpuint (report->recipients->len, ==, 1);
+  BkRecipient *r = g_ptr_array_index (report->recipients, 0);
+  g_assert_cmpstr (r->recipient, ==, "user@example.com");
+  /* generous: it takes a fraction of a second; quadratic took minutes */
+  g_assert_cmpint (took, <, 20 * G_USEC_PER_SEC);
+  /* spaces and tabs instead of newlines, one long line */
+  g_string_truncate (s, 0);
+  g_string_append (s, "From: postmaster@example.org\nSubject: Undeliverable: hello\n\n");
+  for (guint i = 0; i < lines; i++)
+    g_string_append_c (s, i % 2 ? ' ' : '\t');
+  g_string_append (s, "\nDelivery has failed to these recipients or groups:\nuser@example.com\n");
+  g_autoptr (BkReport) r2 = analyse (s->str, s->len);
+  g_assert_nonnull (r2);
+}
+
+/* header fields are cut to BK_MAX_HEADER_FIELD_BYTES before GMime (it
+ * took 60 times a field's size); a message with CR-only line ends, its
+ * header no line to cut, keeps its body */
+static void
+test_huge_header_field (void)
+{
+  g_autoptr (GString) s = g_string_new ("From: MAILER-DAEMON@example.org\nSubject: Undeliverable: ");
+  for (guint i = 0; i < (small ? 50000u : 500000u); i++)
+    g_string_append (s, "x ");
+  g_string_append (s, "\nX-Failed-Recipients: huge@example.com\n\nDelivery has failed.\n");
+  g_autoptr (GMimeMessage) msg = bk_message_parse_bytes (s->str, s->len, NULL);
+  g_assert_nonnull (msg);
+  const char *subject = g_mime_object_get_header (GMIME_OBJECT (msg), "Subject");
+  g_assert_nonnull (subject);
+  g_assert_cmpuint (strlen (subject), <=, BK_MAX_HEADER_FIELD_BYTES);
+  g_assert_cmpstr (g_mime_object_get_header (GMIME_OBJECT (msg), "X-Failed-Recipients"), ==, "huge@example.com");
+  /* CR-only line ends, 300 KiB of text: the body is all there */
+  g_autoptr (GString) cr = g_string_new (dsn_head);
+  g_string_append (cr, "\nFinal-Recipient: rfc822; cr@example.com\nAction: failed\nStatus: 5.1.1\n\n"
+                       "--XX\nContent-Type: text/plain\n\n");
+  while (cr->len < 300 * 1024)
+    g_string_append (cr, "filler text of a returned message\n");
+  g_string_append (cr, "--XX--\n");
+  g_strdelimit (cr->str, "\n", '\r');
+  g_autoptr (BkReport) report = analyse (cr->str, cr->len);
+  g_assert_nonnull (report);
+  g_assert_cmpuint (report->recipients->len, ==, 1);
+  BkRecipient *r = g_ptr_array_index (report->recipients, 0);
+  g_assert_cmpstr (r->recipient, ==, "cr@example.com");
+}
+
+/* a million empty parts: GMime is given BK_MAX_BOUNDARY_LINES of them */
+static void
+test_million_parts (void)
+{
+  guint parts = small ? 20000 : 1000000;
+  g_autoptr (GString) s = g_string_new ("From: postmaster@example.org\nSubject: Undeliverable: hello\n"
+                                        "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n");
+  for (guint i = 0; i < parts; i++)
+    g_string_append (s, "--b\n\n");
+  g_string_append (s, "--b--\n");
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr (BkReport) report = analyse (s->str, s->len);
+  g_assert_nonnull (report);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 20 * G_USEC_PER_SEC);
+  g_autoptr (GMimeMessage) msg = bk_message_parse_bytes (s->str, s->len, NULL);
+  g_assert_nonnull (msg);
+  GMimeObject *body = g_mime_message_get_mime_part (msg);
+  g_assert_true (GMIME_IS_MULTIPART (body));
+  g_assert_cmpint (g_mime_multipart_get_count (GMIME_MULTIPART (body)), <=, BK_MAX_BOUNDARY_LINES);
+}
+
+/* /dev/zero given as a path: a clear error at once, not an allocation */
+static void
+test_dev_zero (void)
+{
+  if (!g_file_test ("/dev/zero", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/zero");
+      return;
+    }
+  g_autoptr (BkReader) rd = bk_reader_new ("/dev/zero");
+  g_autoptr (BkReaderItem) item = bk_reader_next (rd);
+  g_assert_nonnull (item);
+  g_assert_error (item->error, BK_INPUT_ERROR, BK_INPUT_ERROR_NOT_A_MESSAGE);
+  g_assert_nonnull (strstr (item->error->message, "/dev/zero"));
+}
+
+/* a message of an mbox over the size limit is dropped as it streams
+ * and reported; the messages around it are read */
+static void
+test_mbox_oversize (void)
+{
+  g_autoptr (GString) s = g_string_new ("From a@b Thu Jan  1 00:00:00 1970\nSubject: one\n\nfirst\n");
+  g_string_append (s, "From a@b Thu Jan  1 00:00:00 1970\nSubject: big\n\n");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (s, "filler line of the big message\n");
+  g_string_append (s, "From a@b Thu Jan  1 00:00:00 1970\nSubject: three\n\nthird\n");
+  GByteArray *bytes = g_byte_array_new ();
+  g_byte_array_append (bytes, (const guint8 *) s->str, s->len);
+  g_autofree char *dir = g_dir_make_tmp ("bk-hostile-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "big.mbox", NULL);
+  g_assert_true (g_file_set_contents (path, s->str, s->len, NULL));
+  int fd = open (path, O_RDONLY);
+  g_assert_cmpint (fd, >=, 0);
+  g_autoptr (BkMboxSplitter) sp = bk_mbox_splitter_new_fd (fd, FALSE);
+  bk_mbox_splitter_set_max (sp, 64 * 1024);
+  const char *want[] = { "one", NULL, "three" };
+  for (guint i = 0; i < 3; i++)
+    {
+      char *data = NULL;
+      gsize len = 0;
+      gboolean last = FALSE;
+      g_autoptr (GError) err = NULL;
+      g_assert_true (bk_mbox_splitter_next (sp, &data, &len, &last, &err));
+      g_assert_no_error (err);
+      if (want[i])
+        {
+          g_assert_nonnull (data);
+          g_autofree char *subject = g_strconcat ("Subject: ", want[i], NULL);
+          g_assert_nonnull (strstr (data, subject));
+        }
+      else
+        {
+          g_assert_null (data);
+          g_assert_cmpuint (len, >, 64 * 1024);
+        }
+      g_free (data);
+      g_assert_true (last == (i == 2));
+    }
+  g_byte_array_unref (bytes);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* check's reader: procmail's envelope line, then a bounce with body
+ * lines starting "From ": one message, not an mbox cut in pieces */
+static void
+test_one_message_from_lines (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bk-hostile-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "piped.eml", NULL);
+  g_autoptr (GString) s = g_string_new ("From MAILER-DAEMON  Mon Dec  7 17:00:00 2026\n");
+  g_string_append (s, dsn_head);
+  g_string_append (s, "\nFinal-Recipient: rfc822; late@example.com\nAction: failed\nStatus: 5.1.1\n\n--XX--\n");
+  /* the text part says "From the remote server" before the report */
+  char *at = strstr (s->str, "Your message could not be delivered.");
+  g_string_insert (s, at - s->str, "From the remote server:\n\n");
+  g_assert_true (g_file_set_contents (path, s->str, s->len, NULL));
+  g_autoptr (BkReader) rd = bk_reader_new (path);
+  bk_reader_set_one_message (rd, TRUE);
+  g_autoptr (BkReaderItem) item = bk_reader_next (rd);
+  g_assert_nonnull (item);
+  g_assert_no_error (item->error);
+  g_autoptr (BkReport) report = bk_analyzer_analyze (an, item->message);
+  g_assert_cmpuint (report->recipients->len, ==, 1);
+  BkRecipient *r = g_ptr_array_index (report->recipients, 0);
+  g_assert_cmpstr (r->recipient, ==, "late@example.com");
+  g_autoptr (BkReaderItem) none = bk_reader_next (rd);
+  g_assert_null (none);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -399,6 +578,12 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/many-charsets", test_many_charsets);
   g_test_add_func ("/hostile/broken-mbox", test_broken_mbox);
   g_test_add_func ("/hostile/maildir-unreadable-and-loops", test_maildir_loops);
+  g_test_add_func ("/hostile/256000-blank-lines", test_blank_lines);
+  g_test_add_func ("/hostile/million-empty-parts", test_million_parts);
+  g_test_add_func ("/hostile/huge-header-field", test_huge_header_field);
+  g_test_add_func ("/hostile/dev-zero", test_dev_zero);
+  g_test_add_func ("/hostile/mbox-message-over-limit", test_mbox_oversize);
+  g_test_add_func ("/hostile/one-message-from-lines", test_one_message_from_lines);
   int rc = g_test_run ();
   bk_analyzer_free (an);
   bk_ruleset_unref (rules);

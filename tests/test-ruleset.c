@@ -255,6 +255,81 @@ test_load_error_regex (TmpFixture *fx, gconstpointer data)
     g_assert_cmpstr (error->message, ==, want);
 }
 
+/* patterns whose matching time grows with the square of the text are
+ * refused at load, naming file:line; their linear rewrites load */
+typedef struct {
+  const char *pattern;
+  gboolean body;        /* a body rule (multi-line) */
+  gboolean per_line;    /* a format's line pattern */
+  gboolean refused;
+} LinearCase;
+
+static const LinearCase linear_cases[] = {
+  { "^\\s*Delivery has failed", TRUE, FALSE, TRUE },
+  { "^\\s+Delivery has failed", TRUE, FALSE, TRUE },
+  { "^(?:\\s*foo|bar)", TRUE, FALSE, TRUE },
+  { "x|^\\s*foo", TRUE, FALSE, TRUE },
+  { "\\A(?![\\s\\S]*^\\s*-{3,} ?Unsent)", TRUE, FALSE, TRUE },
+  { "\\A(?=[\\s\\S]*^\\s*Recipient address:)", TRUE, FALSE, TRUE },
+  { "\\n\\s*foo", TRUE, FALSE, TRUE },
+  { "$\\s*foo", TRUE, FALSE, TRUE },
+  { "\\s*foo", TRUE, FALSE, TRUE },
+  { "^[\\s\\S]*?foo", TRUE, FALSE, TRUE },
+  { "^[^<]*foo", TRUE, FALSE, TRUE },
+  { "foo(?=[\\s\\S]*bar)", TRUE, FALSE, TRUE },
+  { "(\\w+\\s?)+$", FALSE, FALSE, TRUE },
+  { "(?:a+)+b", FALSE, FALSE, TRUE },
+  { "(?m)^\\s*Subject:", FALSE, FALSE, TRUE },
+  /* linear: kept on the line, anchored, bounded, or a line at a time */
+  { "^[^\\S\\n]*Delivery has failed", TRUE, FALSE, FALSE },
+  { "^[ \\t]*Delivery has failed", TRUE, FALSE, FALSE },
+  { "^\\h*Delivery has failed", TRUE, FALSE, FALSE },
+  { "\\A(?![\\s\\S]*^[ \\t]*-{3,} ?Unsent)", TRUE, FALSE, FALSE },
+  { "^x[\\s\\S]{0,600}?^[ \\t]*y", TRUE, FALSE, FALSE },
+  { "^\\s*(?<addr>\\S+@\\S+)\\s*$", TRUE, TRUE, FALSE },
+  { "^\\s*true\\s*$", FALSE, FALSE, FALSE },
+  { "[\\w.-]+@[\\w-]+(?:\\.[\\w-]+)+", TRUE, FALSE, FALSE },
+  { "user\\s+unknown", TRUE, FALSE, FALSE },
+  { "^-+\\s*The following", TRUE, FALSE, FALSE },
+};
+
+static void
+test_linear (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (linear_cases); i++)
+    {
+      const LinearCase *c = &linear_cases[i];
+      const char *why = bk_pattern_nonlinear (c->pattern, c->body, c->per_line);
+      if ((why != NULL) != c->refused)
+        g_error ("%s: %s", c->pattern, why ? why : "accepted, should be refused");
+    }
+}
+
+static void
+test_load_error_nonlinear (TmpFixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+  write_file (fx->dir, "slow.rules",
+              "# a body pattern that crosses blank lines from every line start\n"
+              "format f\n  match body ^\\s*Delivery has failed\n  recipient ^\\s*(?<addr>\\S+@\\S+)$\n");
+  g_autoptr (BkRuleset) rules = bk_ruleset_load_dir (fx->dir, &error);
+  g_assert_null (rules);
+  g_assert_error (error, BK_RULES_ERROR, BK_RULES_ERROR_NONLINEAR);
+  if (error)
+    {
+      g_assert_true (g_str_has_prefix (error->message, "slow.rules:3: rule 'f.match.1': "));
+      g_assert_nonnull (strstr (error->message, "^[ \\t]*"));
+    }
+  /* the same rule kept on its line loads */
+  g_clear_error (&error);
+  write_file (fx->dir, "slow.rules",
+              "format f\n  match body ^[ \\t]*Delivery has failed\n  recipient ^\\s*(?<addr>\\S+@\\S+)$\n");
+  g_autoptr (BkRuleset) ok = bk_ruleset_load_dir (fx->dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ok);
+}
+
 /* the message names PCRE2's text and offset, whatever PCRE2 says */
 static void
 test_load_error_regex_text (TmpFixture *fx, gconstpointer data)
@@ -1223,6 +1298,9 @@ main (int argc, char **argv)
     }
   g_test_add ("/ruleset/load-dir/error/regex-message", TmpFixture, NULL, tmp_set_up,
               test_load_error_regex_text, tmp_tear_down);
+  g_test_add_func ("/ruleset/linear/shapes", test_linear);
+  g_test_add ("/ruleset/load-dir/error/nonlinear", TmpFixture, NULL, tmp_set_up,
+              test_load_error_nonlinear, tmp_tear_down);
   g_test_add ("/ruleset/load-dir/error/empty-dir", TmpFixture, NULL, tmp_set_up,
               test_load_empty_dir, tmp_tear_down);
   g_test_add ("/ruleset/load-dir/error/missing-dir", TmpFixture, NULL, tmp_set_up,

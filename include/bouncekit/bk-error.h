@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  * @BK_RULES_ERROR_DUPLICATE: two rules share an id
  * @BK_RULES_ERROR_LIMIT: too many rules or a pattern too long
  * @BK_RULES_ERROR_EMPTY: the directory holds no rule file
+ * @BK_RULES_ERROR_NONLINEAR: a pattern's matching time can grow with the
+ *   square of the text (like "^\\s*" on a body)
  *
  * Errors while loading rules. May be extended later.
  *
@@ -32,6 +34,7 @@ typedef enum {
   BK_RULES_ERROR_DUPLICATE,
   BK_RULES_ERROR_LIMIT,
   BK_RULES_ERROR_EMPTY,
+  BK_RULES_ERROR_NONLINEAR,
 } BkRulesError;
 
 /**
@@ -59,6 +62,8 @@ typedef enum {
  * @BK_HISTORY_ERROR_CONNECT: the database server could not be reached or
  *   refused the login
  * @BK_HISTORY_ERROR_UNSUPPORTED: the target names an engine this build lacks
+ * @BK_HISTORY_ERROR_TIMEOUT: the database did not answer, or another writer
+ *   held it, for longer than the history's wait (bk_history_open_wait())
  *
  * Errors of the bounce history database. May be extended later.
  *
@@ -70,6 +75,7 @@ typedef enum {
   BK_HISTORY_ERROR_MISSING,
   BK_HISTORY_ERROR_CONNECT,
   BK_HISTORY_ERROR_UNSUPPORTED,
+  BK_HISTORY_ERROR_TIMEOUT,
 } BkHistoryError;
 
 BK_API GQuark bk_history_error_quark (void);

@@ -61,6 +61,8 @@ BK_API BkHistory *bk_history_open (const char *target, GError **error);
 BK_API BkHistory *bk_history_ref (BkHistory *history);
 BK_API void bk_history_unref (BkHistory *history);
 BK_API BkHistory *bk_history_open_full (const char *target, BkHistoryOpenFlags flags, GError **error);
+BK_API BkHistory *bk_history_open_wait (const char *target, BkHistoryOpenFlags flags, guint wait_ms,
+                                        GError **error);
 BK_API void bk_history_close (BkHistory *history);
 BK_API const char *bk_history_get_name (BkHistory *history);
 BK_API const char *bk_history_get_engine (BkHistory *history);

@@ -29,6 +29,7 @@ BK_API GType bk_reader_item_get_type (void) G_GNUC_CONST;
 BK_API BkReader *bk_reader_new (const char *path);
 BK_API BkReader *bk_reader_ref (BkReader *reader);
 BK_API void bk_reader_unref (BkReader *reader);
+BK_API void bk_reader_set_one_message (BkReader *reader, gboolean one);
 BK_API BkReaderItem *bk_reader_next (BkReader *reader);
 BK_API void bk_reader_free (BkReader *reader);
 BK_API BkReaderItem *bk_reader_item_copy (const BkReaderItem *item);

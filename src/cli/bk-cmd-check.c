@@ -12,10 +12,25 @@
  * bounce of unknown class: it passes any --class list naming hard, soft
  * or policy; a feedback-report Content-Type is a complaint. Either way
  * one line on stderr says the body is missing and how to pipe it.
+ *
+ * --record never holds up delivery: the history gets --db-timeout
+ * seconds (BOUNCEKIT_DB_TIMEOUT, default BK_CHECK_DB_TIMEOUT) for its
+ * connection, its lock and each statement, and the whole recording ends
+ * within that and a second (at least 3 s in all, libpq's connect timeout
+ * being 2 s at least); past it nothing is recorded,
+ * one line on stderr says so, and the exit status is the verdict's. A
+ * watchdog ends the process with the verdict if the database hangs where
+ * no timeout of its own reaches (a server that stops answering mid-way).
  */
 #include "bk-cli.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* seconds check --record waits for the history, unless told otherwise */
+#define BK_CHECK_DB_TIMEOUT 5.0
 
 /* ARF complaints have class none; --class complaint selects them */
 #define COMPLAINT_BIT 8
@@ -161,6 +176,94 @@ header_verdict (GMimeMessage *msg)
   return HEADER_SAYS_NOTHING;
 }
 
+/* the watchdog's state: the verdict to exit with, armed while recording */
+typedef struct {
+  GMutex lock;
+  GCond done_cond;
+  gboolean done;
+  gint64 deadline;    /* monotonic µs */
+  int verdict;
+  char *name;         /* the database as messages name it */
+} Watchdog;
+
+static gpointer
+watchdog_run (gpointer data)
+{
+  Watchdog *w = data;
+  g_mutex_lock (&w->lock);
+  while (!w->done)
+    if (!g_cond_wait_until (&w->done_cond, &w->lock, w->deadline) && !w->done)
+      {
+        /* the database hangs past every timeout it was given */
+        char line[512];
+        int n = g_snprintf (line, sizeof line,
+                            "bouncekit: '%s': no answer in time: the event was not recorded\n", w->name);
+        if (write (STDERR_FILENO, line, MIN ((gsize) n, sizeof line - 1)) < 0)
+          {
+          }
+        fflush (stdout);
+        _exit (w->verdict);
+      }
+  g_mutex_unlock (&w->lock);
+  return NULL;
+}
+
+/* parse_timeout - seconds (a decimal number > 0) as milliseconds */
+static gboolean
+parse_timeout (const char *text, guint *out_ms)
+{
+  char *end = NULL;
+  double secs = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !(secs > 0) || secs > 86400)
+    return FALSE;
+  *out_ms = (guint) MAX (secs * 1000.0, 1.0);
+  return TRUE;
+}
+
+/* record_events - record @report's events in @db within @wait_ms; a timeout is
+ * reported on stderr and leaves @verdict the exit status, any other
+ * failure is BK_EXIT_DB (nothing recorded either way) */
+static int
+record_events (const char *db, guint wait_ms, const BkReport *report, const BkReaderItem *msg, int verdict)
+{
+  g_autoptr (GError) err = NULL;
+  Watchdog w = { 0 };
+  g_mutex_init (&w.lock);
+  g_cond_init (&w.done_cond);
+  w.verdict = verdict;
+  w.name = bk_history_display_name (db);
+  /* the connection, the lock and each statement get the wait; the whole
+   * gets it too (libpq's connect timeout counts at least 2 s), and a
+   * second to end on its own error */
+  w.deadline = g_get_monotonic_time () + ((gint64) MAX (wait_ms, 2000u) + 1000) * 1000;
+  GThread *dog = g_thread_new ("watchdog", watchdog_run, &w);
+  int status = verdict;
+  /* all of the message's events or none: a failure leaves nothing */
+  g_autoptr (BkHistory) h = bk_history_open_wait (db, BK_HISTORY_OPEN_DEFAULT, wait_ms, &err);
+  if (h == NULL || !bk_history_begin (h, &err)
+      || !bk_cli_record (h, report, msg->message, msg->source, NULL, &err)
+      || !bk_history_commit (h, &err))
+    {
+      if (g_error_matches (err, BK_HISTORY_ERROR, BK_HISTORY_ERROR_TIMEOUT))
+        bk_cli_error ("%s: the event was not recorded", err->message);
+      else
+        {
+          bk_cli_error ("%s", err->message);
+          status = BK_EXIT_DB;
+        }
+    }
+  g_clear_pointer (&h, bk_history_close);
+  g_mutex_lock (&w.lock);
+  w.done = TRUE;
+  g_cond_signal (&w.done_cond);
+  g_mutex_unlock (&w.lock);
+  g_thread_join (dog);
+  g_mutex_clear (&w.lock);
+  g_cond_clear (&w.done_cond);
+  g_free (w.name);
+  return status;
+}
+
 int
 bk_cmd_check (int argc, char **argv)
 {
@@ -170,11 +273,13 @@ bk_cmd_check (int argc, char **argv)
   gboolean print = FALSE;
   gboolean record = FALSE;
   g_autofree char *db = NULL;
+  g_autofree char *db_timeout = NULL;
   GOptionEntry entries[] = {
     { "class", 'c', 0, G_OPTION_ARG_STRING, &classes, "Succeed only for these classes (comma list of hard, soft, policy, complaint)", "LIST" },
     { "print", 'p', 0, G_OPTION_ARG_NONE, &print, "Print the recipients as JSON lines", NULL },
     { "record", 0, 0, G_OPTION_ARG_NONE, &record, "Also record the events in the history (--db)", NULL },
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History for --record: an SQLite file or a PostgreSQL URI", "FILE|URI" },
+    { "db-timeout", 0, 0, G_OPTION_ARG_STRING, &db_timeout, "With --record, wait at most this long for the history (default: $BOUNCEKIT_DB_TIMEOUT, else 5); past it the event is not recorded and the verdict stands", "SECONDS" },
     { "rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rules directory", "DIR" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "[FILE|-]" },
     { 0 },
@@ -183,6 +288,9 @@ bk_cmd_check (int argc, char **argv)
     "Exit status: 0 a bounce (of the --class classes); 1 not a bounce;\n"
     "2 an error (unreadable input, bad rules, bad usage, with --record a\n"
     "database that cannot be written: nothing is recorded).\n"
+    "With --record, a database that does not answer or stays locked past\n"
+    "--db-timeout records nothing, says so on stderr, and the status is the\n"
+    "verdict's.\n"
     "Given a header without a body (procmail without the B flag), one line on\n"
     "stderr says so, and a header that shows a bounce counts as one of unknown\n"
     "class: it passes any --class list naming hard, soft or policy.", entries))
@@ -210,12 +318,23 @@ bk_cmd_check (int argc, char **argv)
       bk_cli_error ("--db is for --record: add --record, or drop --db");
       return BK_EXIT_USAGE;
     }
+  guint wait_ms = (guint) (BK_CHECK_DB_TIMEOUT * 1000);
+  const char *wait_text = db_timeout ? db_timeout : g_getenv ("BOUNCEKIT_DB_TIMEOUT");
+  if (wait_text && *wait_text && !parse_timeout (wait_text, &wait_ms))
+    {
+      bk_cli_error ("%s takes a number of seconds greater than 0",
+                    db_timeout ? "--db-timeout" : "BOUNCEKIT_DB_TIMEOUT");
+      return BK_EXIT_USAGE;
+    }
 
   g_autoptr (GError) err = NULL;
   g_autoptr (BkRuleset) rules = bk_cli_rules (rules_dir, FALSE);
   if (rules == NULL)
     return BK_EXIT_USAGE;
   g_autoptr (BkReader) rd = bk_reader_new (path);
+  /* one message in, one verdict out: procmail's "From " envelope line
+   * does not make the message an mbox to cut at body lines */
+  bk_reader_set_one_message (rd, TRUE);
   g_autoptr (BkReaderItem) item = bk_reader_next (rd);
   if (item == NULL || item->error)
     {
@@ -228,20 +347,6 @@ bk_cmd_check (int argc, char **argv)
   left_for_exit.rules = g_steal_pointer (&rules);
   left_for_exit.item = g_steal_pointer (&item);
   const BkReaderItem *msg = left_for_exit.item;
-  if (record)
-    {
-      /* all of the message's events or none: a failure leaves nothing */
-      g_autoptr (BkHistory) h = bk_cli_open_history (db, BK_HISTORY_OPEN_DEFAULT);
-      if (h == NULL)
-        return BK_EXIT_DB;
-      if (!bk_history_begin (h, &err)
-          || !bk_cli_record (h, report, msg->message, msg->source, NULL, &err)
-          || !bk_history_commit (h, &err))
-        {
-          bk_cli_error ("%s", err->message);
-          return BK_EXIT_DB;
-        }
-    }
   gboolean hit = FALSE;
   for (guint i = 0; i < report->recipients->len; i++)
     {
@@ -269,5 +374,8 @@ bk_cmd_check (int argc, char **argv)
                           : verdict == HEADER_SAYS_COMPLAINT ? ", which shows a complaint"
                                                               : "");
     }
-  return hit ? BK_EXIT_OK : BK_EXIT_FAILURE;
+  int verdict = hit ? BK_EXIT_OK : BK_EXIT_FAILURE;
+  if (record)
+    return record_events (db, wait_ms, report, msg, verdict);
+  return verdict;
 }

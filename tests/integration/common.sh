@@ -136,6 +136,39 @@ bk_pick_messages ()
   fi
 }
 
+# bk_hold_lock DB [PREFIX...]: another writer (python3's sqlite3, run
+# through PREFIX, e.g. setpriv to the mail user) takes DB's write lock and
+# holds it until bk_release_lock; sets lock_pid. Returns 1 if it could not.
+bk_hold_lock ()
+{
+  db=$1
+  shift
+  rm -f "$db.locked"
+  # the system's python3: another user (the mail user) may not reach a
+  # python3 under the invoking user's home
+  py=python3
+  [ -x /usr/bin/python3 ] && py=/usr/bin/python3
+  "$@" "$py" -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[1] + ".locked", "w").close()
+time.sleep(600)' "$db" &
+  lock_pid=$!
+  i=0
+  while [ ! -f "$db.locked" ] && [ "$i" -lt 100 ]; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+  [ -f "$db.locked" ]
+}
+
+bk_release_lock ()
+{
+  kill "$lock_pid" 2> /dev/null
+  wait "$lock_pid" 2> /dev/null
+  return 0
+}
+
 # bk_where MSG DIR... : prints the name of the first Maildir among DIR...
 # whose new/ holds a file identical to MSG, or "nowhere".
 bk_where ()

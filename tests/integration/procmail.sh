@@ -11,6 +11,12 @@
 #   C  --record --db   -> bounces.mbox (locked), the rest -> inbox.mbox;
 #                         the history it records equals `bouncekit ingest`
 #   D  bouncekit fails (rules missing): every message -> Maildir/
+#   F  procmail -f (an envelope "From " line before the message) and a
+#      bounce whose body has lines starting with "From ": one message,
+#      one verdict -> Maildir/.Bounces/
+#   G  --record into a history another writer holds locked (--db-timeout
+#      1): bounces -> Maildir/.Bounces/ all the same, the rest ->
+#      Maildir/, each in about a second, nothing recorded
 #   E  --record into a history database that is down (a PostgreSQL
 #      server nobody runs): every message -> Maildir/, the reason in
 #      procmail's log
@@ -71,6 +77,10 @@ expected_D ()
 expected_E ()
 {
   echo Maildir
+}
+expected_G ()
+{
+  expected_A "$1"
 }
 
 # run_maildir_variant NAME FOLDERS... : deliver every message, check where
@@ -149,6 +159,72 @@ write_rc D '
 .Bounces/
 ' "$workdir/no-such-rules"
 run_maildir_variant D .Bounces Maildir
+
+# F: procmail puts an envelope "From " line before the message (as it
+# does when delivering from an MTA), and the bounce's own text has lines
+# that start with "From ": check must judge the whole message, not cut
+# it as an mbox at those lines.
+mkdir -p "$workdir/F"
+fmsg=$workdir/F/from-lines.eml
+sed 's/^This is the mail system at host mail.example.net.$/From the remote server: see below.\
+\
+This is the mail system at host mail.example.net./' "$root/samples/rfc3464/single-recipient.eml" > "$fmsg"
+printf '\nFrom here on, the returned message follows.\n' >> "$fmsg"
+if grep -q '^From the remote server' "$fmsg"; then
+  write_rc F '
+:0 HB
+* ? bouncekit check --class hard
+.Bounces/
+' "$bk_rules"
+  procmail -f MAILER-DAEMON -m "$workdir/F/rc" < "$fmsg"
+  n=$(bk_count "$workdir/F/Maildir/.Bounces")
+  if [ "$n" -eq 1 ]; then
+    bk_ok "F: a bounce with body lines starting with \"From \" behind procmail's envelope line -> .Bounces"
+  else
+    bk_not_ok "F: the bounce with \"From \" body lines was not filed as a hard bounce"
+    sed 's/^/# /' "$workdir/F/procmail.log"
+  fi
+else
+  bk_not_ok "F: could not build the test message"
+fi
+
+# G: the history is locked by another writer (a long ingest, say):
+# check --record waits --db-timeout, records nothing, says so, and its
+# verdict stands, so bounces are still filed as bounces.
+mkdir -p "$workdir/G"
+"$bk_bin" ingest --quiet --db "$workdir/G/history.db" --rules "$bk_rules" "$root/samples/rfc3464/single-recipient.eml" 2> /dev/null
+before=$("$bk_bin" stats --db "$workdir/G/history.db" --format json | grep '"events"')
+if bk_hold_lock "$workdir/G/history.db"; then
+  write_rc G "
+:0 HB
+* ? bouncekit check --record --db-timeout 1 --db $workdir/G/history.db
+.Bounces/
+" "$bk_rules"
+  t0=$(date +%s)
+  run_maildir_variant G .Bounces Maildir
+  took=$(($(date +%s) - t0))
+  n=$(wc -l < "$workdir/expect")
+  if [ "$took" -le $((n * 3)) ]; then
+    bk_ok "G: $n deliveries with the history locked took ${took} s (at most 3 s each)"
+  else
+    bk_not_ok "G: $n deliveries with the history locked took ${took} s"
+  fi
+  if grep -q "^bouncekit: .*the event was not recorded" "$workdir/G/procmail.log"; then
+    bk_ok "G: procmail's log says the events were not recorded"
+  else
+    bk_not_ok "G: no 'not recorded' line in procmail's log"
+    sed 's/^/# /' "$workdir/G/procmail.log" | head -10
+  fi
+  bk_release_lock
+  after=$("$bk_bin" stats --db "$workdir/G/history.db" --format json | grep '"events"')
+  if [ "$before" = "$after" ]; then
+    bk_ok "G: nothing recorded while locked ($after)"
+  else
+    bk_not_ok "G: the history changed while locked: $before -> $after"
+  fi
+else
+  bk_not_ok "G: could not take the history's lock (python3 sqlite3)"
+fi
 
 # E: the shared history is down (nothing listens on port 1): check
 # --record exits 2, the condition fails, and every message reaches the

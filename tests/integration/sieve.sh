@@ -14,6 +14,9 @@
 #   E  bouncekit fails (rules missing): every message -> INBOX
 #   G  --record into a history database that is down (a PostgreSQL
 #      server nobody runs): every message -> INBOX
+#   H  --record into a history another writer holds locked (--db-timeout
+#      1): bounces -> .Bounces all the same, the rest -> INBOX, nothing
+#      recorded
 #   F  the real delivery agent, dovecot-lda, with the filter as a global
 #      sieve_before script ending in `stop` and a personal script after
 #      it: bounces -> .Bounces, the rest -> where the user's script says
@@ -75,6 +78,7 @@ make_wrapper bouncekit-record "$bk_rules" check --record --db "'$workdir/D/histo
 make_wrapper bouncekit-ingest "$bk_rules" ingest --quiet --db "'$workdir/D/piped.db'" -
 make_wrapper bouncekit-check-norules "$workdir/no-such-rules" check
 make_wrapper bouncekit-record-down "$bk_rules" check --record --db "'postgresql://bk@127.0.0.1:1/bounces'"
+make_wrapper bouncekit-record-locked "$bk_rules" check --record --db-timeout 1 --db "'$workdir/H/history.db'"
 
 # write_conf VARIANT: $workdir/VARIANT/dovecot.conf, mail in
 # $workdir/VARIANT/Maildir.
@@ -144,6 +148,10 @@ expected_E ()
 expected_G ()
 {
   echo Maildir
+}
+expected_H ()
+{
+  expected_B "$1"
 }
 
 # deliver_variant VARIANT RUNNER FOLDERS... : deliver every message with
@@ -302,6 +310,43 @@ if execute :pipe "bouncekit-record-down" {
 }
 EOF
 deliver_variant G sieve_deliver .Bounces Maildir
+
+# H: the history is locked by another writer: check --record waits
+# --db-timeout, records nothing, and its verdict stands.
+write_conf H
+cat > "$workdir/H/script.sieve" << 'EOF'
+require ["vnd.dovecot.execute", "fileinto", "mailbox"];
+if execute :pipe "bouncekit-record-locked" {
+  fileinto :create "Bounces";
+}
+EOF
+"$bk_bin" ingest --quiet --db "$workdir/H/history.db" --rules "$bk_rules" "$root/samples/rfc3464/single-recipient.eml" 2> /dev/null
+as_mail=
+if [ "$(id -u)" -eq 0 ]; then
+  chown -R "$mail_uid:$mail_gid" "$workdir/H"
+  command -v setpriv > /dev/null 2>&1 && as_mail="setpriv --reuid=$mail_uid --regid=$mail_gid --clear-groups"
+fi
+# shellcheck disable=SC2086
+if bk_hold_lock "$workdir/H/history.db" $as_mail; then
+  t0=$(date +%s)
+  deliver_variant H sieve_deliver .Bounces Maildir
+  took=$(($(date +%s) - t0))
+  n=$(wc -l < "$workdir/expect")
+  if [ "$took" -le $((n * 3)) ]; then
+    bk_ok "H: $n deliveries with the history locked took ${took} s (at most 3 s each)"
+  else
+    bk_not_ok "H: $n deliveries with the history locked took ${took} s"
+  fi
+  bk_release_lock
+  events=$("$bk_bin" stats --db "$workdir/H/history.db" --format json | grep '"events"' | tr -d ' ,')
+  if [ "$events" = '"events":1' ]; then
+    bk_ok "H: nothing recorded while locked"
+  else
+    bk_not_ok "H: the history changed while locked: $events"
+  fi
+else
+  bk_not_ok "H: could not take the history's lock (python3 sqlite3)"
+fi
 
 # F: the real delivery agent, dovecot-lda, the way a server runs the
 # filter: a global script (sieve_before; vnd.dovecot.execute enabled by
