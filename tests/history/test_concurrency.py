@@ -49,7 +49,11 @@ def concurrent_equals_serial():
         mine = [i for i in range(N) if i % 20 == j * 7]
         start.wait()
         for i in mine:
-            r = subprocess.run([BIN, "check", "--record", "--db", shared], input=bounces.make(i),
+            # a generous --db-timeout: this test is about equal results
+            # under contention, not about the pipe filter's short wait
+            # (test_record_timeout.py); sanitizer builds hold locks longer
+            r = subprocess.run([BIN, "check", "--record", "--db-timeout", "300", "--db", shared],
+                               input=bounces.make(i),
                                capture_output=True, text=True, env=ENV)
             if r.returncode not in (0, 1) or r.stderr:
                 failures.append(f"check {j} bounce {i}: exit {r.returncode}: {r.stderr}")
