@@ -1131,7 +1131,8 @@ internal_to (const char *final, const char *mailed)
 static void
 mailed_address (BkAnalysis *a, BkRecipient *r)
 {
-  if (r->recipient && a->parts->text->len)
+  /* (a text that never says "expanded from" is not lowered at all) */
+  if (r->recipient && a->parts->text->len && strstr (a->parts->text->str, "xpanded from"))
     {
       g_autofree char *lower = g_ascii_strdown (a->parts->text->str, a->parts->text->len);
       g_autofree char *x = expanded_from (a->parts->text->str, lower, r->recipient);

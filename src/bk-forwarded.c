@@ -85,7 +85,7 @@ unquote (const char *line)
 }
 
 /* is_marker - a forward marker line: a short line of dashes around the
- * words, or the words ending in a colon */
+ * words, or "Begin forwarded message:" */
 static gboolean
 is_marker (const char *line, gboolean forward_subject)
 {
@@ -97,8 +97,7 @@ is_marker (const char *line, gboolean forward_subject)
     return FALSE;
   gboolean dashed = p[0] == '-' && p[1] == '-';
   g_autofree char *lower = g_utf8_strdown (p, len);
-  if (!dashed && !(g_str_has_prefix (lower, "begin forwarded") || g_str_has_prefix (lower, "start of forwarded")
-                   || lower[len - 1] == ':'))
+  if (!dashed && !(g_str_has_prefix (lower, "begin forwarded") || g_str_has_prefix (lower, "start of forwarded")))
     return FALSE;
   if (contains_any (lower, forward_words, G_N_ELEMENTS (forward_words)))
     return TRUE;
@@ -162,6 +161,35 @@ add_machine_parts (GMimeObject *object, GString *out, const char *boundary, gboo
       }
 }
 
+/* marker_line - does a line of @text look like a forward marker? One
+ * pass over the lines without copying them: only a line that starts with
+ * two dashes or "Begin/Start of forwarded" (after quoting) is looked at */
+static gboolean
+marker_line (const char *text, gboolean fwd_subject)
+{
+  for (const char *line = text; *line;)
+    {
+      const char *nl = strchr (line, '\n');
+      gsize len = nl ? (gsize) (nl - line) : strlen (line);
+      const char *p = line;
+      if (*p == '>')
+        p += p[1] == ' ' ? 2 : 1;
+      while (*p == ' ' || *p == '\t' || *p == '*')
+        p++;
+      if ((p[0] == '-' && p[1] == '-') || g_ascii_strncasecmp (p, "begin forwarded", 15) == 0
+          || g_ascii_strncasecmp (p, "start of forwarded", 18) == 0)
+        {
+          g_autofree char *copy = g_strndup (p, len - (p - line));
+          if (is_marker (copy, fwd_subject))
+            return TRUE;
+        }
+      if (nl == NULL)
+        break;
+      line = nl + 1;
+    }
+  return FALSE;
+}
+
 static gboolean
 forward_subject (GMimeMessage *outer)
 {
@@ -201,7 +229,7 @@ bk_forwarded_unwrap (GMimeMessage *outer, const char *text)
   if (text == NULL)
     return NULL;
   gboolean fwd_subject = forward_subject (outer);
-  if (!fwd_subject && !strstr (text, "--") && !strstr (text, "orward") && !strstr (text, "Begin"))
+  if (!fwd_subject && !marker_line (text, fwd_subject))
     return NULL;
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   guint i = 0, first = 0;
