@@ -388,12 +388,20 @@ decide (BkRecipient *rcpt, const char *reason, char *rule)
   rcpt->rule = rule;
 }
 
+/* prefilter - the prefilter's reading of @text, in the scanner's one
+ * buffer; *@scanned names the text the buffer holds, so that the
+ * diagnostic, read for its words and again for its SMTP command, is
+ * scanned once */
 static const guint64 *
-prefilter (BkScanner *scanner, const BkRuleset *rules, const char *text)
+prefilter (BkScanner *scanner, const BkRuleset *rules, const char *text, const char **scanned)
 {
   if (!rules->prefilter || !scanner->diag_bits)
     return NULL;
-  bk_prefilter_scan (rules->prefilter, text, strlen (text), scanner->diag_bits);
+  if (*scanned != text)
+    {
+      bk_prefilter_scan (rules->prefilter, text, strlen (text), scanner->diag_bits);
+      *scanned = text;
+    }
   return scanner->diag_bits;
 }
 
@@ -410,10 +418,11 @@ weigh (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format, BkRec
   const BkRule *rule;
   gboolean from_format = FALSE;
   const char *r;
+  const char *scanned = NULL;
 
   if (own && *own)
     {
-      const guint64 *bits = prefilter (scanner, rules, own);
+      const guint64 *bits = prefilter (scanner, rules, own, &scanned);
       if ((rule = first_reason (scanner, rules, format, own, bits, &from_format)))
         consider (v, from_format ? EV_FORMAT_TEXT : EV_TEXT, rule->reason,
                   g_strdup_printf ("reason:%s", rule->id));
@@ -426,7 +435,7 @@ weigh (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format, BkRec
     consider (v, EV_STATUS, r, g_strdup_printf ("status:%s", rcpt->status));
   if (!settled (v, EV_OTHER_TEXT) && diag && own != diag && g_strcmp0 (own, diag) != 0)
     {
-      const guint64 *bits = prefilter (scanner, rules, diag);
+      const guint64 *bits = prefilter (scanner, rules, diag, &scanned);
       if ((rule = first_reason (scanner, rules, format, diag, bits, NULL)))
         consider (v, EV_OTHER_TEXT, rule->reason, g_strdup_printf ("reason:%s+text", rule->id));
     }
@@ -443,7 +452,7 @@ weigh (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format, BkRec
     consider (v, EV_STATUS_SUBJECT, r, g_strdup_printf ("status:%s", rcpt->status));
   if (!settled (v, EV_REPLY_STAGE) && rcpt->reply_code && diag)
     {
-      const char *command = smtp_command (scanner, rules, diag, prefilter (scanner, rules, diag));
+      const char *command = smtp_command (scanner, rules, diag, prefilter (scanner, rules, diag, &scanned));
       if (command)
         {
           bk_evidence (rcpt->evidence, "the failure answered SMTP %s", command);
