@@ -283,13 +283,15 @@ smtp_command (BkScanner *scanner, const BkRuleset *rules, const char *diag, cons
 
 /* A permanent reply at a given SMTP command, when nothing else was said:
  * a 5xx to RCPT refuses the address itself, to MAIL the sender, at the
- * greeting or HELO the sending host. (552 and 553 are in reply_table.) */
+ * greeting or HELO the sending host, after DATA the message. (552 and
+ * 553 are in reply_table.) */
 static const struct { const char *command; const char *reply; const char *reason; } stage_table[] = {
   { "rcpt", "551", "hasmoved" },      /* user not local; please try <forward-path> */
   { "rcpt", "5", "userunknown" },
   { "mail", "5", "rejected" },
   { "connect", "5", "blocked" },
   { "helo", "5", "blocked" },
+  { "data", "5", "filtered" },   /* the message was refused once its content was seen */
 };
 
 static const char *

@@ -440,6 +440,8 @@ run_format (BkScanner *scanner, const BkFormat *fmt, const char *text, const gui
                   cur = r;
                   if (first == NULL)
                     first = r;
+                  if (r->diag->len == 0 && bk_text_has_code (line))
+                    r->line_coded = TRUE;
                   append_diag (cur->diag, diag);
                 }
               if (end == 0 || off + end >= len)
@@ -478,12 +480,14 @@ run_format (BkScanner *scanner, const BkFormat *fmt, const char *text, const gui
     res->preamble = bk_text_one_line (preamble->str, BK_MAX_DIAG_BYTES);
   g_string_free (preamble, TRUE);
   /* a list of addresses followed by one explanation: the addresses
-   * without text of their own share the next one's */
+   * without text of their own share the next one's; a line that gave
+   * its own reply code ("554 <a@b>... Remote protocol error") is no
+   * bare list entry, its reason lies in the dialogue before it */
   for (guint i = res->recipients->len; i > 1; i--)
     {
       BkTextRecipient *prev = g_ptr_array_index (res->recipients, i - 2);
       BkTextRecipient *next_r = g_ptr_array_index (res->recipients, i - 1);
-      if (prev->diag->len == 0 && next_r->diag->len > 0)
+      if (prev->diag->len == 0 && !prev->line_coded && next_r->diag->len > 0)
         g_string_assign (prev->diag, next_r->diag->str);
     }
 }

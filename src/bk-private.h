@@ -285,6 +285,7 @@ typedef struct {
   char *address;
   GString *diag;
   const BkRule *rule;         /* the recipient line that named it first */
+  gboolean line_coded;        /* that line carried a reply code of its own */
 } BkTextRecipient;
 
 typedef struct {

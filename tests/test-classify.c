@@ -445,6 +445,10 @@ static const ContextCase context_cases[] = {
     "securityerror", "status:5.7.0", BK_BOUNCE_CLASS_POLICY },
   { "reply-at-rcpt", "failed", NULL, "550", "550 refused (after RCPT TO)", FALSE, NULL, NULL, NULL,
     "userunknown", "reply:550+command:rcpt", BK_BOUNCE_CLASS_HARD },
+  /* after DATA a 5xx with no words we know refuses the message, not the
+   * address: policy, never hard */
+  { "reply-after-data", "failed", NULL, "550", "550 go away (after end of data)", FALSE, NULL, NULL, NULL,
+    "filtered", "reply:550+command:data", BK_BOUNCE_CLASS_POLICY },
   { "temporary-reply-at-rcpt", "failed", NULL, "450", "450 try later (after RCPT TO)", FALSE, NULL, NULL, NULL,
     "onhold", "default", BK_BOUNCE_CLASS_SOFT },
   /* a bare 421 is a server closing the channel, not a policy */
