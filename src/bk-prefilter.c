@@ -54,7 +54,7 @@ typedef struct {
 
 /* The block starts with this header; MAGIC names the layout and the
  * literal derivation (change it with either) */
-#define MAGIC "bouncekit prefilter 3\n"
+#define MAGIC "bouncekit prefilter 4\n"
 #define MAGIC_LEN 24
 #define BYTE_ORDER_MARK 0x01020304u
 
@@ -84,6 +84,10 @@ struct _BkPrefilter {
   const Lit *lits;
   const guint32 *rule_ids;
   const char *text;
+  guint32 *eight_bit;       /* rules without literals that need a byte
+                               >= 0x80 (see needs_eight_bit); not in
+                               the block: derived again at each load */
+  guint n_eight_bit;
 };
 
 /* layout - the arrays' offsets in a block holding @h's counts, and its
@@ -253,13 +257,14 @@ literal_escape (char c)
 
 /* caseless_stable - is code point @c matched by itself only, with or
  * without PCRE2_CASELESS? True of the scripts without case that the
- * rules' non-English wording uses (CJK, kana, Hangul, Arabic, Hebrew, Thai
- * and their punctuation); false of anything with case, where caseless UTF
+ * rules' non-English wording uses (CJK, kana, Hangul, Arabic, Hebrew, Thai,
+ * Devanagari and their punctuation); false of anything with case, where caseless UTF
  * matching equates other byte sequences (é and É, ß and ẞ). */
 static gboolean
 caseless_stable (gunichar c)
 {
   return (c >= 0x0590 && c <= 0x06FF)      /* Hebrew, Arabic */
+         || (c >= 0x0900 && c <= 0x097F)   /* Devanagari */
          || (c >= 0x0E00 && c <= 0x0E7F)   /* Thai */
          || (c >= 0x3000 && c <= 0x30FF)   /* CJK punctuation, kana */
          || (c >= 0x3400 && c <= 0x4DBF)   /* CJK extension A */
@@ -623,14 +628,127 @@ slot_of (const BkPrefilter *pf, guint b)
   return pf->rank[b / 64] + (guint) popcount64 (below);
 }
 
-/* mark_rules - rule->literals for every rule the prefilter knows */
+/* folds_to_ascii - does caseless UTF matching equate code point @c with
+ * an ASCII letter? (U+0130 and U+0131, the Turkish dotted and dotless I,
+ * U+017F long s, U+212A Kelvin sign) */
+static gboolean
+folds_to_ascii (gunichar c)
+{
+  return c == 0x0130 || c == 0x0131 || c == 0x017F || c == 0x212A;
+}
+
+static gboolean alternatives_need_eight_bit (const char *p, gsize i, gsize end);
+
+/* alternative_needs_eight_bit - must every match of the alternative at
+ * p[i..] (up to its '|' or @end) contain a byte >= 0x80? TRUE when it
+ * holds, outside classes and optional parts, a non-ASCII character that
+ * no ASCII character matches, or a group whose alternatives all do.
+ * *next is set to where the alternative ends. */
+static gboolean
+alternative_needs_eight_bit (const char *p, gsize i, gsize end, gsize *next)
+{
+  gboolean needs = FALSE;
+  while (i < end && p[i] != '|')
+    {
+      gsize q = 0;
+      if (p[i] == '\\' && i + 1 < end)
+        {
+          i += 2;
+          if (i < end && p[i] == '{' && strchr ("xpPgkoN", p[i - 1]))
+            {
+              const char *close = memchr (p + i, '}', end - i);
+              i = close ? (gsize) (close - p) + 1 : end;
+            }
+          quantifier (p, i, &q);
+          i += q;
+        }
+      else if (p[i] == '[')
+        {
+          i = MIN (bk_pattern_skip_class (p, i), end);
+          quantifier (p, i, &q);
+          i += q;
+        }
+      else if (p[i] == '(')
+        {
+          gsize body = group_body (p, i);
+          gsize close = MIN (skip_group (p, i), end);
+          int kind = quantifier (p, close, &q);
+          if (body && close > body && kind != 1
+              && alternatives_need_eight_bit (p, body, close - 1))
+            needs = TRUE;
+          i = close + q;
+        }
+      else if ((guchar) p[i] >= 0x80)
+        {
+          const char *c = p + i;
+          const char *after = g_utf8_find_next_char (c, p + end);
+          gsize n = after ? (gsize) (after - c) : end - i;
+          gunichar u = g_utf8_get_char_validated (c, n);
+          int kind = quantifier (p, i + n, &q);
+          if (kind != 1 && u != (gunichar) -1 && u != (gunichar) -2 && !folds_to_ascii (u))
+            needs = TRUE;
+          i += n + q;
+        }
+      else
+        {
+          i++;
+          quantifier (p, i, &q);
+          i += q;
+        }
+    }
+  *next = i;
+  return needs;
+}
+
+/* alternatives_need_eight_bit - do all the alternatives of p[i..end)? */
+static gboolean
+alternatives_need_eight_bit (const char *p, gsize i, gsize end)
+{
+  for (;;)
+    {
+      gsize next;
+      if (!alternative_needs_eight_bit (p, i, end, &next))
+        return FALSE;
+      if (next >= end)
+        return TRUE;
+      i = next + 1;
+    }
+}
+
+/* needs_eight_bit - can @pattern match only a text holding a byte >=
+ * 0x80? The wording rules of cased non-Latin scripts (Greek, Cyrillic)
+ * have no literal the prefilter can lower-case, but cannot match the
+ * plain ASCII most bounces are written in. */
+static gboolean
+needs_eight_bit (const char *pattern)
+{
+  return pattern && *pattern && alternatives_need_eight_bit (pattern, 0, strlen (pattern));
+}
+
+/* mark_rules - rule->literals for every rule the prefilter knows, and the
+ * list of the others that need a non-ASCII text */
 static void
-mark_rules (const BkPrefilter *pf, GPtrArray *all, guint32 nrule_ids)
+mark_rules (BkPrefilter *pf, GPtrArray *all, guint32 nrule_ids)
 {
   for (guint r = 0; r < all->len; r++)
-    ((BkRule *) g_ptr_array_index (all, r))->literals = FALSE;
+    {
+      BkRule *rule = g_ptr_array_index (all, r);
+      rule->literals = FALSE;
+      rule->eight_bit = FALSE;
+    }
   for (guint32 i = 0; i < nrule_ids; i++)
     ((BkRule *) g_ptr_array_index (all, pf->rule_ids[i]))->literals = TRUE;
+  pf->eight_bit = g_new (guint32, all->len);
+  pf->n_eight_bit = 0;
+  for (guint r = 0; r < all->len; r++)
+    {
+      BkRule *rule = g_ptr_array_index (all, r);
+      if (!rule->literals && needs_eight_bit (rule->pattern))
+        {
+          rule->eight_bit = TRUE;
+          pf->eight_bit[pf->n_eight_bit++] = r;
+        }
+    }
 }
 
 /**
@@ -865,6 +983,7 @@ bk_prefilter_free (BkPrefilter *pf)
   if (pf == NULL)
     return;
   g_bytes_unref (pf->bytes);
+  g_free (pf->eight_bit);
   g_free (pf);
 }
 
@@ -894,6 +1013,25 @@ has_folding_letters (const char *text, gsize len)
       return TRUE;
   for (const char *p = text; (p = memchr (p, 0xc5, end - p)) != NULL; p++)
     if (end - p >= 2 && (guchar) p[1] == 0xbf)
+      return TRUE;
+  return FALSE;
+}
+
+/* has_eight_bit - does @text hold a byte >= 0x80? */
+static gboolean
+has_eight_bit (const char *text, gsize len)
+{
+  const guchar *t = (const guchar *) text;
+  gsize i = 0;
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 x;
+      memcpy (&x, t + i, 8);
+      if (x & G_GUINT64_CONSTANT (0x8080808080808080))
+        return TRUE;
+    }
+  for (; i < len; i++)
+    if (t[i] >= 0x80)
       return TRUE;
   return FALSE;
 }
@@ -935,6 +1073,12 @@ bk_prefilter_scan (const BkPrefilter *pf, const char *text, gsize len, guint64 *
       return;
     }
   memset (bits, 0, words * sizeof *bits);
+  gboolean eight_bit = pf->n_eight_bit && has_eight_bit (text, len);
+  for (guint k = 0; eight_bit && k < pf->n_eight_bit; k++)
+    {
+      guint32 idx = pf->eight_bit[k];
+      bits[idx / 64] |= G_GUINT64_CONSTANT (1) << (idx % 64);
+    }
   if (len < MIN_LITERAL)
     return;
   /* lower-case once (eight zero bytes after the end, for the 64-bit

@@ -78,6 +78,7 @@ typedef struct {
                             bytes a match can begin with, a bitmap; all
                             set when not known */
   gboolean literals; /* the prefilter knows literals this rule needs */
+  gboolean eight_bit;/* it has none, but needs a byte >= 0x80 (bk-prefilter.c) */
 } BkRule;
 
 typedef struct {
@@ -151,7 +152,7 @@ G_GNUC_INTERNAL void bk_prefilter_scan (const BkPrefilter *pf,
 static inline gboolean
 bk_may_match (const BkRule *rule, const guint64 *bits)
 {
-  return bits == NULL || !rule->literals
+  return bits == NULL || !(rule->literals || rule->eight_bit)
          || (bits[rule->index / 64] >> (rule->index % 64)) & 1;
 }
 

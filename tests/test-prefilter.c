@@ -42,6 +42,7 @@ static const LitCase lit_cases[] = {
   { "error 宛先不明 code", "error 宛先不明 code" },
   { "caf\u00e9 pleine", " pleine" }, /* é has case: caseless UTF also takes É */
   { "Нет места", NULL },            /* Cyrillic has case */
+  { "पता नहीं मिला", "पता नहीं मिला" },  /* Devanagari has none */
   { "\\b(?:RCP-P1|INT-P1)\\b", "rcp-p1|int-p1" },  /* a group it cannot match without */
   { "(?:mail ?box|in ?box) (?:full|filled)", "full|filled" },  /* the longer needed set */
   { "x(?<n>abcd|efgh)y", "abcd|efgh" },
@@ -96,6 +97,52 @@ test_scan_basic (void)
   const char *kelvin = "\xe2\x84\xaa";
   bk_prefilter_scan (rules->prefilter, kelvin, strlen (kelvin), bits);
   g_assert_true (bk_may_match (two, bits));
+}
+
+/* A rule without literals that cannot match plain ASCII (Cyrillic or
+ * Greek wording: letters with case) waits for a text with a byte >= 0x80;
+ * one that could match ASCII stays a candidate for every text. */
+typedef struct {
+  const char *pattern;
+  gboolean eight_bit;
+} EightBitCase;
+
+static const EightBitCase eight_bit_cases[] = {
+  { "Нет места", TRUE },
+  { "(?:почтовый )?ящик переполнен|нет места", TRUE },
+  { "ящик|ab", FALSE },                  /* an ASCII alternative */
+  { "(?:ящик)?ab", FALSE },               /* optional */
+  { "я?ab", FALSE },
+  { "[яю]ab", FALSE },                    /* a class: not looked into */
+  { "(?!ящик)ab", FALSE },                /* a lookahead's text is not needed */
+  { "ab(?:ящик|δεν)cd", TRUE },
+  { "ıı", FALSE },                        /* ı folds to I */
+  { "ab", FALSE },
+};
+
+static void
+test_eight_bit (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (eight_bit_cases); i++)
+    {
+      const EightBitCase *c = &eight_bit_cases[i];
+      g_autoptr (GError) err = NULL;
+      g_autofree char *text = g_strdup_printf ("reason t.one userunknown %s\n", c->pattern);
+      g_autoptr (BkRuleset) rules = bk_ruleset_load_buffer ("t.rules", text, strlen (text), &err);
+      g_assert_no_error (err);
+      const BkRule *rule = g_ptr_array_index (rules->reasons, 0);
+      if (rule->literals)
+        g_error ("pattern %s: has literals", c->pattern);
+      if (rule->eight_bit != c->eight_bit)
+        g_error ("pattern %s: eight_bit %d, want %d", c->pattern, rule->eight_bit, c->eight_bit);
+      guint64 bits[1];
+      const char *ascii = "550 mailbox full AB";
+      bk_prefilter_scan (rules->prefilter, ascii, strlen (ascii), bits);
+      g_assert_true (bk_may_match (rule, bits) == !c->eight_bit);
+      const char *cyrillic = "550 Нет места";
+      bk_prefilter_scan (rules->prefilter, cyrillic, strlen (cyrillic), bits);
+      g_assert_true (bk_may_match (rule, bits));
+    }
 }
 
 /* ---- the soundness property over production rules and samples ---- */
@@ -230,6 +277,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &lit_cases[i], test_literals);
     }
   g_test_add_func ("/prefilter/scan/basic", test_scan_basic);
+  g_test_add_func ("/prefilter/scan/eight-bit", test_eight_bit);
 
   g_autoptr (GError) err = NULL;
   prod = bk_ruleset_load_dir (g_getenv ("BK_RULES_DIR"), &err);
