@@ -429,9 +429,12 @@ weigh (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format, BkRec
         consider (v, from_format ? EV_FORMAT_TEXT : EV_TEXT, rule->reason,
                   g_strdup_printf ("reason:%s", rule->id));
     }
-  if (!settled (v, EV_DSN_FIELD) && ctx && ctx->extensions
-      && (rule = first_reason (scanner, rules, NULL, ctx->extensions, NULL, NULL)))
-    consider (v, EV_DSN_FIELD, rule->reason, g_strdup_printf ("reason:%s+dsn-field", rule->id));
+  if (!settled (v, EV_DSN_FIELD) && ctx && ctx->extensions && *ctx->extensions)
+    {
+      const guint64 *bits = prefilter (scanner, rules, ctx->extensions, &scanned);
+      if ((rule = first_reason (scanner, rules, NULL, ctx->extensions, bits, NULL)))
+        consider (v, EV_DSN_FIELD, rule->reason, g_strdup_printf ("reason:%s+dsn-field", rule->id));
+    }
   gboolean specific = rcpt->status && !is_generic_status (rcpt->status) && status_is_specific (rcpt->status);
   if (!settled (v, EV_STATUS) && specific && (r = bk_status_reason (rcpt->status)))
     consider (v, EV_STATUS, r, g_strdup_printf ("status:%s", rcpt->status));

@@ -23,6 +23,12 @@
 #include <string.h>
 
 #define MIN_LITERAL 3
+
+/* The literal that stands for "a byte >= 0x80": an alternative with no
+ * literal of its own that cannot match without a non-ASCII character
+ * (wording in Greek, Cyrillic, accented Latin) makes its rule a candidate
+ * for every text that has one. Not UTF-8, so no literal text equals it. */
+#define EIGHT_BIT "\x80"
 #define BUCKET_BITS 16
 #define NBUCKETS (1u << BUCKET_BITS)
 
@@ -67,7 +73,7 @@ typedef struct {
   guint32 nlits;
   guint32 nrule_ids;
   guint32 ntext;
-  guint32 unused;
+  guint32 neight;    /* rules that may match any text with a byte >= 0x80 */
 } Header;
 
 struct _BkPrefilter {
@@ -84,16 +90,15 @@ struct _BkPrefilter {
   const Lit *lits;
   const guint32 *rule_ids;
   const char *text;
-  guint32 *eight_bit;       /* rules without literals that need a byte
-                               >= 0x80 (see needs_eight_bit); not in
-                               the block: derived again at each load */
-  guint n_eight_bit;
+  const guint32 *eight_bit; /* neight: rules that may match a text once it
+                               has a byte >= 0x80 (see EIGHT_BIT) */
+  guint32 n_eight_bit;
 };
 
 /* layout - the arrays' offsets in a block holding @h's counts, and its
  * size; NULL offsets stay unset when @h's counts overflow */
 typedef struct {
-  gsize present, rank, entries, slot_start, lits, rule_ids, text, size;
+  gsize present, rank, entries, slot_start, lits, rule_ids, eight_bit, text, size;
 } Layout;
 
 static gboolean
@@ -101,7 +106,7 @@ layout_of (const Header *h, Layout *l)
 {
   /* counts are bounded so that no offset below can overflow */
   if (h->nslots > NBUCKETS || h->nentries > (1u << 24) || h->nlits > (1u << 24)
-      || h->nrule_ids > (1u << 26) || h->ntext > (1u << 28))
+      || h->nrule_ids > (1u << 26) || h->neight > (1u << 26) || h->ntext > (1u << 28))
     return FALSE;
   l->present = sizeof (Header);
   l->rank = l->present + NBUCKETS / 8;
@@ -109,7 +114,8 @@ layout_of (const Header *h, Layout *l)
   l->slot_start = l->entries + (gsize) h->nentries * sizeof (Entry);
   l->lits = l->slot_start + ((gsize) h->nslots + 1) * sizeof (guint32);
   l->rule_ids = l->lits + (gsize) h->nlits * sizeof (Lit);
-  l->text = l->rule_ids + (gsize) h->nrule_ids * sizeof (guint32);
+  l->eight_bit = l->rule_ids + (gsize) h->nrule_ids * sizeof (guint32);
+  l->text = l->eight_bit + (gsize) h->neight * sizeof (guint32);
   l->size = l->text + h->ntext;
   return TRUE;
 }
@@ -126,6 +132,7 @@ point_into (BkPrefilter *pf, const Layout *l)
   pf->slot_start = (const guint32 *) (const void *) (b + l->slot_start);
   pf->lits = (const Lit *) (const void *) (b + l->lits);
   pf->rule_ids = (const guint32 *) (const void *) (b + l->rule_ids);
+  pf->eight_bit = (const guint32 *) (const void *) (b + l->eight_bit);
   pf->text = b + l->text;
 }
 
@@ -305,6 +312,93 @@ group_body (const char *p, gsize i)
   return p[j] == ':' && j > i + 2 ? j + 1 : 0;
 }
 
+/* folds_to_ascii - does caseless UTF matching equate code point @c with
+ * an ASCII letter? (U+0130 and U+0131, the Turkish dotted and dotless I,
+ * U+017F long s, U+212A Kelvin sign) */
+static gboolean
+folds_to_ascii (gunichar c)
+{
+  return c == 0x0130 || c == 0x0131 || c == 0x017F || c == 0x212A;
+}
+
+static gboolean alternatives_need_eight_bit (const char *p, gsize i, gsize end);
+
+/* alternative_needs_eight_bit - must every match of the alternative at
+ * p[i..] (up to its '|' or @end) contain a byte >= 0x80? TRUE when it
+ * holds, outside classes and optional parts, a non-ASCII character that
+ * no ASCII character matches, or a group whose alternatives all do.
+ * *next is set to where the alternative ends. */
+static gboolean
+alternative_needs_eight_bit (const char *p, gsize i, gsize end, gsize *next)
+{
+  gboolean needs = FALSE;
+  while (i < end && p[i] != '|')
+    {
+      gsize q = 0;
+      if (p[i] == '\\' && i + 1 < end)
+        {
+          i += 2;
+          if (i < end && p[i] == '{' && strchr ("xpPgkoN", p[i - 1]))
+            {
+              const char *close = memchr (p + i, '}', end - i);
+              i = close ? (gsize) (close - p) + 1 : end;
+            }
+          quantifier (p, i, &q);
+          i += q;
+        }
+      else if (p[i] == '[')
+        {
+          i = MIN (bk_pattern_skip_class (p, i), end);
+          quantifier (p, i, &q);
+          i += q;
+        }
+      else if (p[i] == '(')
+        {
+          gsize body = group_body (p, i);
+          gsize close = MIN (skip_group (p, i), end);
+          int kind = quantifier (p, close, &q);
+          if (body && close > body && kind != 1
+              && alternatives_need_eight_bit (p, body, close - 1))
+            needs = TRUE;
+          i = close + q;
+        }
+      else if ((guchar) p[i] >= 0x80)
+        {
+          const char *c = p + i;
+          const char *after = g_utf8_find_next_char (c, p + end);
+          gsize n = after ? (gsize) (after - c) : end - i;
+          gunichar u = g_utf8_get_char_validated (c, n);
+          int kind = quantifier (p, i + n, &q);
+          if (kind != 1 && u != (gunichar) -1 && u != (gunichar) -2 && !folds_to_ascii (u))
+            needs = TRUE;
+          i += n + q;
+        }
+      else
+        {
+          i++;
+          quantifier (p, i, &q);
+          i += q;
+        }
+    }
+  *next = i;
+  return needs;
+}
+
+/* alternatives_need_eight_bit - do all the alternatives of p[i..end)? */
+static gboolean
+alternatives_need_eight_bit (const char *p, gsize i, gsize end)
+{
+  for (;;)
+    {
+      gsize next;
+      if (!alternative_needs_eight_bit (p, i, end, &next))
+        return FALSE;
+      if (next >= end)
+        return TRUE;
+      i = next + 1;
+    }
+}
+
 /* min_length - the shortest literal of @lits */
 static gsize
 min_length (GPtrArray *lits)
@@ -329,7 +423,8 @@ bk_prefilter_literals (const char *pattern)
   g_autoptr (GString) best = g_string_new (NULL);
   g_autoptr (GPtrArray) best_group = NULL;   /* of this alternative */
   const char *p = pattern;
-  gsize i = 0;
+  gsize i = 0, alt_start = 0;
+  gboolean eight_bit = FALSE;   /* EIGHT_BIT is in out */
 
   for (;;)
     {
@@ -342,6 +437,14 @@ bk_prefilter_literals (const char *pattern)
           else if (best_group)
             for (guint k = 0; k < best_group->len; k++)
               g_ptr_array_add (out, g_strdup (g_ptr_array_index (best_group, k)));
+          else if (alternatives_need_eight_bit (p, alt_start, i))
+            {
+              /* no literal, but no match without a non-ASCII character
+               * either (Greek, Cyrillic, accented Latin wording) */
+              if (!eight_bit)
+                g_ptr_array_add (out, g_strdup (EIGHT_BIT));
+              eight_bit = TRUE;
+            }
           else
             return NULL;
           g_string_truncate (best, 0);
@@ -349,6 +452,7 @@ bk_prefilter_literals (const char *pattern)
           if (c == '\0')
             break;
           i++;
+          alt_start = i;
           continue;
         }
       if (c == '\\')
@@ -628,127 +732,16 @@ slot_of (const BkPrefilter *pf, guint b)
   return pf->rank[b / 64] + (guint) popcount64 (below);
 }
 
-/* folds_to_ascii - does caseless UTF matching equate code point @c with
- * an ASCII letter? (U+0130 and U+0131, the Turkish dotted and dotless I,
- * U+017F long s, U+212A Kelvin sign) */
-static gboolean
-folds_to_ascii (gunichar c)
-{
-  return c == 0x0130 || c == 0x0131 || c == 0x017F || c == 0x212A;
-}
-
-static gboolean alternatives_need_eight_bit (const char *p, gsize i, gsize end);
-
-/* alternative_needs_eight_bit - must every match of the alternative at
- * p[i..] (up to its '|' or @end) contain a byte >= 0x80? TRUE when it
- * holds, outside classes and optional parts, a non-ASCII character that
- * no ASCII character matches, or a group whose alternatives all do.
- * *next is set to where the alternative ends. */
-static gboolean
-alternative_needs_eight_bit (const char *p, gsize i, gsize end, gsize *next)
-{
-  gboolean needs = FALSE;
-  while (i < end && p[i] != '|')
-    {
-      gsize q = 0;
-      if (p[i] == '\\' && i + 1 < end)
-        {
-          i += 2;
-          if (i < end && p[i] == '{' && strchr ("xpPgkoN", p[i - 1]))
-            {
-              const char *close = memchr (p + i, '}', end - i);
-              i = close ? (gsize) (close - p) + 1 : end;
-            }
-          quantifier (p, i, &q);
-          i += q;
-        }
-      else if (p[i] == '[')
-        {
-          i = MIN (bk_pattern_skip_class (p, i), end);
-          quantifier (p, i, &q);
-          i += q;
-        }
-      else if (p[i] == '(')
-        {
-          gsize body = group_body (p, i);
-          gsize close = MIN (skip_group (p, i), end);
-          int kind = quantifier (p, close, &q);
-          if (body && close > body && kind != 1
-              && alternatives_need_eight_bit (p, body, close - 1))
-            needs = TRUE;
-          i = close + q;
-        }
-      else if ((guchar) p[i] >= 0x80)
-        {
-          const char *c = p + i;
-          const char *after = g_utf8_find_next_char (c, p + end);
-          gsize n = after ? (gsize) (after - c) : end - i;
-          gunichar u = g_utf8_get_char_validated (c, n);
-          int kind = quantifier (p, i + n, &q);
-          if (kind != 1 && u != (gunichar) -1 && u != (gunichar) -2 && !folds_to_ascii (u))
-            needs = TRUE;
-          i += n + q;
-        }
-      else
-        {
-          i++;
-          quantifier (p, i, &q);
-          i += q;
-        }
-    }
-  *next = i;
-  return needs;
-}
-
-/* alternatives_need_eight_bit - do all the alternatives of p[i..end)? */
-static gboolean
-alternatives_need_eight_bit (const char *p, gsize i, gsize end)
-{
-  for (;;)
-    {
-      gsize next;
-      if (!alternative_needs_eight_bit (p, i, end, &next))
-        return FALSE;
-      if (next >= end)
-        return TRUE;
-      i = next + 1;
-    }
-}
-
-/* needs_eight_bit - can @pattern match only a text holding a byte >=
- * 0x80? The wording rules of cased non-Latin scripts (Greek, Cyrillic)
- * have no literal the prefilter can lower-case, but cannot match the
- * plain ASCII most bounces are written in. */
-static gboolean
-needs_eight_bit (const char *pattern)
-{
-  return pattern && *pattern && alternatives_need_eight_bit (pattern, 0, strlen (pattern));
-}
-
-/* mark_rules - rule->literals for every rule the prefilter knows, and the
- * list of the others that need a non-ASCII text */
+/* mark_rules - rule->literals for every rule the prefilter knows */
 static void
-mark_rules (BkPrefilter *pf, GPtrArray *all, guint32 nrule_ids)
+mark_rules (const BkPrefilter *pf, GPtrArray *all, guint32 nrule_ids, guint32 neight)
 {
   for (guint r = 0; r < all->len; r++)
-    {
-      BkRule *rule = g_ptr_array_index (all, r);
-      rule->literals = FALSE;
-      rule->eight_bit = FALSE;
-    }
+    ((BkRule *) g_ptr_array_index (all, r))->literals = FALSE;
   for (guint32 i = 0; i < nrule_ids; i++)
     ((BkRule *) g_ptr_array_index (all, pf->rule_ids[i]))->literals = TRUE;
-  pf->eight_bit = g_new (guint32, all->len);
-  pf->n_eight_bit = 0;
-  for (guint r = 0; r < all->len; r++)
-    {
-      BkRule *rule = g_ptr_array_index (all, r);
-      if (!rule->literals && needs_eight_bit (rule->pattern))
-        {
-          rule->eight_bit = TRUE;
-          pf->eight_bit[pf->n_eight_bit++] = r;
-        }
-    }
+  for (guint32 i = 0; i < neight; i++)
+    ((BkRule *) g_ptr_array_index (all, pf->eight_bit[i]))->literals = TRUE;
 }
 
 /**
@@ -765,6 +758,7 @@ bk_prefilter_new_from_sets (GPtrArray *all, GPtrArray *sets)
   /* the distinct literals, in order of first use, with their rules */
   g_autoptr (GPtrArray) tmp = g_ptr_array_new_with_free_func (tmp_lit_free);
   g_autoptr (GHashTable) by_text = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GArray) eight = g_array_new (FALSE, FALSE, sizeof (guint32));
   Header h = { .byte_order = BYTE_ORDER_MARK, .nrules = all->len };
   memcpy (h.magic, MAGIC, sizeof MAGIC - 1);
   for (guint r = 0; r < all->len; r++)
@@ -773,6 +767,12 @@ bk_prefilter_new_from_sets (GPtrArray *all, GPtrArray *sets)
       for (guint k = 0; lits && k < lits->len; k++)
         {
           const char *text = g_ptr_array_index (lits, k);
+          if (strcmp (text, EIGHT_BIT) == 0)
+            {
+              guint32 rid = r;
+              g_array_append_val (eight, rid);
+              continue;
+            }
           TmpLit *t = g_hash_table_lookup (by_text, text);
           if (t == NULL)
             {
@@ -789,6 +789,7 @@ bk_prefilter_new_from_sets (GPtrArray *all, GPtrArray *sets)
         }
     }
   h.nlits = h.nentries = tmp->len;
+  h.neight = eight->len;
   /* buckets: which are used, then each literal's slot */
   guint64 present[NBUCKETS / 64] = { 0 };
   g_autofree guint *bucket = g_new (guint, MAX (tmp->len, 1));
@@ -851,7 +852,10 @@ bk_prefilter_new_from_sets (GPtrArray *all, GPtrArray *sets)
       guint sl = slot_of (pf, bucket[i]);
       entries[slot_start[sl] + fill[sl]++] = entry_for (i, t->text, len);
     }
-  mark_rules (pf, all, h.nrule_ids);
+  if (eight->len)
+    memcpy (block + l.eight_bit, eight->data, eight->len * sizeof (guint32));
+  pf->n_eight_bit = h.neight;
+  mark_rules (pf, all, h.nrule_ids, h.neight);
   return pf;
 }
 
@@ -938,6 +942,10 @@ bk_prefilter_decode_bytes (GBytes *bytes, GPtrArray *all)
   for (guint32 i = 0; i < h.nrule_ids; i++)
     if (pf.rule_ids[i] >= h.nrules)
       return NULL;
+  for (guint32 i = 0; i < h.neight; i++)
+    if (pf.eight_bit[i] >= h.nrules)
+      return NULL;
+  pf.n_eight_bit = h.neight;
   /* each entry is its literal's, in the literal's bucket */
   for (guint32 sl = 0, k = 0; sl < h.nslots; sl++)
     for (; k < pf.slot_start[sl + 1]; k++)
@@ -960,7 +968,7 @@ bk_prefilter_decode_bytes (GBytes *bytes, GPtrArray *all)
   BkPrefilter *out = g_new (BkPrefilter, 1);
   *out = pf;
   g_bytes_ref (bytes);
-  mark_rules (out, all, h.nrule_ids);
+  mark_rules (out, all, h.nrule_ids, h.neight);
   return out;
 }
 
@@ -983,7 +991,6 @@ bk_prefilter_free (BkPrefilter *pf)
   if (pf == NULL)
     return;
   g_bytes_unref (pf->bytes);
-  g_free (pf->eight_bit);
   g_free (pf);
 }
 

@@ -77,8 +77,8 @@ typedef struct {
   guint8 line_start[32]; /* for a pattern anchored at a line's start: the
                             bytes a match can begin with, a bitmap; all
                             set when not known */
-  gboolean literals; /* the prefilter knows literals this rule needs */
-  gboolean eight_bit;/* it has none, but needs a byte >= 0x80 (bk-prefilter.c) */
+  gboolean literals; /* the prefilter knows literals this rule needs (or
+                        that it needs a non-ASCII byte) */
 } BkRule;
 
 typedef struct {
@@ -152,7 +152,7 @@ G_GNUC_INTERNAL void bk_prefilter_scan (const BkPrefilter *pf,
 static inline gboolean
 bk_may_match (const BkRule *rule, const guint64 *bits)
 {
-  return bits == NULL || !(rule->literals || rule->eight_bit)
+  return bits == NULL || !rule->literals
          || (bits[rule->index / 64] >> (rule->index % 64)) & 1;
 }
 
