@@ -60,7 +60,7 @@ typedef struct {
 
 /* The block starts with this header; MAGIC names the layout and the
  * literal derivation (change it with either) */
-#define MAGIC "bouncekit prefilter 4\n"
+#define MAGIC "bouncekit prefilter 5\n"
 #define MAGIC_LEN 24
 #define BYTE_ORDER_MARK 0x01020304u
 
