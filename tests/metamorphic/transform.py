@@ -100,8 +100,31 @@ def crlf(raw):
 def cr(raw):
     return lf(raw).replace(b"\n", b"\r")
 
+FROM_LINE = re.compile(rb"(?m)^From [^\n]*\n")
+
+def per_message(fn):
+    """@fn applied to each message of an mbox file (a corpus file may hold
+    several), each keeping its From_ line; a lone message as it is"""
+    def apply(raw):
+        text = lf(raw)
+        starts = [m.start() for m in FROM_LINE.finditer(text)]
+        if not starts or starts[0] != 0 or len(starts) < 2:
+            return fn(raw)
+        pieces, changed = [], False
+        for a, b in zip(starts, starts[1:] + [len(text)]):
+            line_end = text.index(b"\n", a) + 1
+            out = fn(text[line_end:b])
+            changed |= out is not None
+            pieces.append(text[a:line_end] + (lf(out) if out is not None else text[line_end:b]))
+        return b"".join(p if p.endswith(b"\n\n") else p.rstrip(b"\n") + b"\n\n" for p in pieces) if changed else None
+    apply.__doc__ = fn.__doc__
+    return apply
+
 def mbox(raw):
-    """one message of an mbox: a From_ line, >From quoting"""
+    """one message of an mbox: a From_ line, >From quoting (a file that is
+    an mbox already is left alone)"""
+    if raw.startswith(b"From "):
+        return None
     body = re.sub(rb"(?m)^(>*From )", rb">\1", lf(raw))
     return b"From MAILER-DAEMON  Mon Dec  7 10:00:00 2026\n" + body + (b"" if body.endswith(b"\n") else b"\n") + b"\n"
 
@@ -117,9 +140,12 @@ RETURNED = {"message/rfc822", "message/global", "text/rfc822-headers", "message/
             "message/global-headers"}
 
 def no_returned(raw):
-    """the returned message removed (a size limit, a privacy filter)"""
+    """the returned message removed (a size limit, a privacy filter). Not
+    from a complaint (ARF, RFC 5965): its third part is required, it is
+    what the complaint is about, and the complained-of address is often
+    nowhere else; without it the report is broken, not travelled."""
     msg = parse(raw)
-    if not msg.is_multipart():
+    if not msg.is_multipart() or msg.get_param("report-type", "").lower() == "feedback-report":
         return None
     changed = False
     for part in msg.walk():
@@ -224,7 +250,9 @@ def readable(msg):
                 return
             for p in part.get_payload():
                 walk(p)
-        elif ctype == "text/plain":
+        elif ctype == "text/plain" or (part.get("Content-Type") or "").strip().lower().startswith("text/plain"):
+            # a malformed parameter list ("text/plain\n   charset=...")
+            # still shows as text in a mail program
             data = part.get_payload(decode=True) or b""
             texts.append(data.decode(part.get_content_charset() or "utf-8", "replace"))
         else:
@@ -266,16 +294,16 @@ def forward_quoted(raw):
     return forward_inline(raw, quote=True)
 
 TRANSFORMS = {
-    "relay-list": relay_list,
-    "strip-transport": strip_transport,
-    "spam-tag": spam_tag,
-    "base64": base64_text,
-    "quoted-printable": qp_text,
-    "charset": other_charset,
-    "no-returned": no_returned,
-    "forward-attached": forward_attached,
-    "forward-inline": forward_inline,
-    "forward-quoted": forward_quoted,
+    "relay-list": per_message(relay_list),
+    "strip-transport": per_message(strip_transport),
+    "spam-tag": per_message(spam_tag),
+    "base64": per_message(base64_text),
+    "quoted-printable": per_message(qp_text),
+    "charset": per_message(other_charset),
+    "no-returned": per_message(no_returned),
+    "forward-attached": per_message(forward_attached),
+    "forward-inline": per_message(forward_inline),
+    "forward-quoted": per_message(forward_quoted),
     "crlf": crlf,
     "cr": cr,
     "mbox": mbox,
