@@ -12,7 +12,7 @@
  * Anything else is not a bounce (kind NONE, no recipients). The analyzer
  * never fails on content: malformed mail gives a partial or empty report.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <string.h>
 

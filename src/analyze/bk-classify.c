@@ -24,7 +24,7 @@
  * rcpt->rule names what decided, and explain lists every piece of evidence
  * considered. Tables, not if-chains: add a row, not a branch.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <string.h>
 

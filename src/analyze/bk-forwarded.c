@@ -16,7 +16,7 @@
  *
  * One pass over the lines, no pattern: this runs on every message.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <string.h>
 

@@ -14,7 +14,7 @@
  * input. Does not classify: codes and reasons come later, from the
  * diagnostics collected here.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <string.h>
 

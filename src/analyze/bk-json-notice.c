@@ -13,7 +13,7 @@
  *     "diagnosticCode":"smtp; 550 5.1.1 user unknown"}], ...}, "mail":{...}}
  *   {"event":"bounce","email":"a@b","status":"5.1.1","reason":"550 ..."}
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * header-like lines (Message-ID:, References:, From:, ...) are no
  * mentions. The caller decides which mention is the failed recipient.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * handler of the analyzer's list (see bk-analyzer.c): it settles the
  * report (BK_STEP_DONE) or leaves the message to the next handler.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <string.h>
 

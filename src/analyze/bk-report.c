@@ -8,7 +8,7 @@
  * every key always present, null for absent values, built with JsonBuilder
  * so escaping is json-glib's, not ours.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <stdarg.h>
 

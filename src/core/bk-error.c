@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Error domains and enum names of the public API. */
-#include "bk-private.h"
+#include "core/bk-core-private.h"
 
 /**
  * bk_rules_error_quark:

@@ -8,7 +8,7 @@
  * every function returns a new string the caller owns and never reads past
  * the terminating NUL. None of them decode MIME: GMime did that already.
  */
-#include "bk-private.h"
+#include "core/bk-core-private.h"
 
 #include <string.h>
 

@@ -21,8 +21,8 @@
  * nocase made from "C", so the one schema text reads the same on both
  * engines and both give one answer.
  */
-#include "bk-history-private.h"
-#include "bk-libpq.h"
+#include "history/bk-history-private.h"
+#include "history/bk-libpq.h"
 
 #include <string.h>
 

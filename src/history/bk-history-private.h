@@ -13,7 +13,7 @@
  */
 #pragma once
 
-#include "bk-private.h"
+#include "core/bk-core-private.h"
 
 G_BEGIN_DECLS
 

@@ -14,7 +14,7 @@
  * Every query runs on both engines (bk-history-private.h): positional
  * GROUP BY, integer division for the day, CASE for conditions.
  */
-#include "bk-history-private.h"
+#include "history/bk-history-private.h"
 
 #include <string.h>
 

@@ -29,7 +29,7 @@
  * Every error names the database (bk_history_display_name: a password is
  * never shown).
  */
-#include "bk-history-private.h"
+#include "history/bk-history-private.h"
 
 #include <string.h>
 

@@ -4,9 +4,9 @@
  * time they are needed (see bk-libpq.h). The library is the one the build
  * compiled against (its soname, libpq.so.5), never unloaded.
  */
-#include "bk-libpq.h"
+#include "history/bk-libpq.h"
 
-#include "bk-private.h"
+#include "core/bk-core-private.h"
 
 #include <gmodule.h>
 

@@ -14,7 +14,7 @@
  * checks every line against json-glib's generator and parser, so the two
  * cannot drift apart.
  */
-#include "bk-private.h"
+#include "core/bk-core-private.h"
 
 
 #include <string.h>

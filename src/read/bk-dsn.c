@@ -14,7 +14,7 @@
  * "utf-8;") and angle brackets, xtext (RFC 3461 "+HH") and RFC 6533
  * "\x{HH}" are decoded. Fields not used downstream are not kept.
  */
-#include "bk-private.h"
+#include "read/bk-read-private.h"
 
 #include <string.h>
 

@@ -12,7 +12,7 @@
  * unfolded, trimmed values. Comments are kept: what they mean depends on
  * the field. Empty groups are dropped.
  */
-#include "bk-private.h"
+#include "read/bk-read-private.h"
 
 #include <string.h>
 

@@ -21,9 +21,9 @@
  * large, so memory stays bounded by the limit whatever the input.
  */
 #define _GNU_SOURCE   /* memmem */
-#include "bk-mbox.h"
+#include "read/bk-mbox.h"
 
-#include "bk-private.h"
+#include "read/bk-read-private.h"
 
 #include <errno.h>
 #include <string.h>

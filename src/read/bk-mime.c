@@ -13,7 +13,7 @@
  * leaves, BK_MAX_TEXT_BYTES of text, BK_MAX_DSN_BYTES of report fields.
  * HTML is used only when the message has no text/plain part.
  */
-#include "bk-private.h"
+#include "read/bk-read-private.h"
 
 #include <string.h>
 

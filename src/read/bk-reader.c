@@ -26,9 +26,9 @@
  * (procmail) puts before the message, dropped, and the rest is the one
  * message, whatever "From " lines its body holds.
  */
-#include "bk-private.h"
+#include "read/bk-read-private.h"
 
-#include "bk-mbox.h"
+#include "read/bk-mbox.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -9,7 +9,7 @@
  * 2xx-5xx. A status and a reply that disagree on the class are both kept:
  * the caller decides which to trust. Text is UTF-8; nothing is modified.
  */
-#include "bk-private.h"
+#include "rules/bk-rules-private.h"
 
 #include <string.h>
 

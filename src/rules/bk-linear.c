@@ -24,7 +24,7 @@
  * is in fact linear, never the reverse for the shapes above), and says
  * what to write instead.
  */
-#include "bk-private.h"
+#include "rules/bk-rules-private.h"
 
 #include <string.h>
 

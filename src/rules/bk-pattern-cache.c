@@ -12,7 +12,7 @@
  * decodes it: pcre2_serialize_decode() takes no length and trusts the
  * sizes it finds, which must not lead it past the mapping's end.
  */
-#include "bk-pattern-cache.h"
+#include "rules/bk-pattern-cache.h"
 
 #include <string.h>
 

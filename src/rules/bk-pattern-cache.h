@@ -2,7 +2,7 @@
 /* The compiled patterns as the rules cache keeps them (bk-pattern-cache.c). */
 #pragma once
 
-#include "bk-private.h"
+#include "rules/bk-rules-private.h"
 
 G_BEGIN_DECLS
 

@@ -3,7 +3,7 @@
  * built block, and the block read back (bk-prefilter.c). */
 #pragma once
 
-#include "bk-private.h"
+#include "rules/bk-rules-private.h"
 
 G_BEGIN_DECLS
 

@@ -16,9 +16,9 @@
  * matching equates with k and s) makes every rule a candidate.
  * Built once with the ruleset, read-only afterwards: thread-safe.
  */
-#include "bk-private.h"
+#include "rules/bk-rules-private.h"
 
-#include "bk-prefilter-cache.h"
+#include "rules/bk-prefilter-cache.h"
 
 #include <string.h>
 

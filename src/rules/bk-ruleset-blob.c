@@ -19,8 +19,8 @@
  * as for the patterns beside it, a well-formed block is trusted: the
  * cache directory is private and the key names the rule files' stat data.
  */
-#include "bk-ruleset-blob.h"
-#include "bk-pattern-cache.h"
+#include "rules/bk-ruleset-blob.h"
+#include "rules/bk-pattern-cache.h"
 
 #include <string.h>
 

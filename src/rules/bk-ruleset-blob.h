@@ -2,7 +2,7 @@
 /* A loaded ruleset as the rules cache keeps it (bk-ruleset-blob.c). */
 #pragma once
 
-#include "bk-private.h"
+#include "rules/bk-rules-private.h"
 
 G_BEGIN_DECLS
 

@@ -16,11 +16,11 @@
  * The ruleset owns every pcre2_code and is read-only after loading, hence
  * safe to share between threads.
  */
-#include "bk-private.h"
+#include "rules/bk-rules-private.h"
 
-#include "bk-prefilter-cache.h"
-#include "bk-ruleset-blob.h"
-#include "bk-pattern-cache.h"
+#include "rules/bk-prefilter-cache.h"
+#include "rules/bk-ruleset-blob.h"
+#include "rules/bk-pattern-cache.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>

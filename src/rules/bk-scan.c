@@ -12,8 +12,8 @@
  * text: one thread compiles a copy while the others go on interpreting
  * the original, which is never written to, and then publishes the copy.
  */
-#include "bk-private.h"
-#include "bk-pattern-cache.h"
+#include "rules/bk-rules-private.h"
+#include "rules/bk-pattern-cache.h"
 
 #include <string.h>
 
