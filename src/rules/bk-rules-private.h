@@ -73,6 +73,9 @@ typedef struct {
   gboolean paragraphs;  /* a blank line ends a recipient's diagnostic */
 } BkFormat;
 
+/* bk-format.c: a format with no rules yet */
+G_GNUC_INTERNAL BkFormat *bk_format_new (const char *name, const char *file, guint line);
+
 struct _BkRuleset {
   gatomicrefcount ref;
   char *dir;

@@ -6,7 +6,6 @@
 
 G_BEGIN_DECLS
 
-BkFormat *bk_format_new (const char *name, const char *file, guint line);
 GBytes *bk_ruleset_blob_encode (const BkRuleset *rules);
 gboolean bk_ruleset_blob_decode (BkRuleset *rules,
                                  GBytes *bytes,
