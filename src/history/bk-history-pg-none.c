@@ -3,7 +3,7 @@
  * bk-history-pg-none - PostgreSQL targets in a build without libpq
  * (meson -Dpostgresql=disabled, or libpq not found): a clear refusal.
  */
-#include "history/bk-history-private.h"
+#include "history/bk-history-driver.h"
 
 gboolean
 bk_history_pg_open (BkHistory *h, const char *conninfo, BkHistoryOpenFlags flags, GError **error)

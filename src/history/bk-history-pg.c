@@ -21,7 +21,7 @@
  * nocase made from "C", so the one schema text reads the same on both
  * engines and both give one answer.
  */
-#include "history/bk-history-private.h"
+#include "history/bk-history-driver.h"
 #include "history/bk-libpq.h"
 
 #include <string.h>

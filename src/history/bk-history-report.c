@@ -11,7 +11,7 @@
  * class; complaints are their own class. Delivered, vacation and other
  * class-none events are evidence for `suppress`, not bounces.
  *
- * Every query runs on both engines (bk-history-private.h): positional
+ * Every query runs on both engines (bk-history-driver.h): positional
  * GROUP BY, integer division for the day, CASE for conditions.
  */
 #include "history/bk-history-private.h"

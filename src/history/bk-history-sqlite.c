@@ -11,7 +11,7 @@
  * transaction that first reads the version again, so two processes
  * opening a new file create it once.
  */
-#include "history/bk-history-private.h"
+#include "history/bk-history-driver.h"
 
 #include <sqlite3.h>
 
