@@ -111,9 +111,11 @@ typedef struct {
 
 typedef enum { BK_STEP_NEXT, BK_STEP_DONE } BkStep;
 
+/* bk-returned.c */
 G_GNUC_INTERNAL GMimeObject *bk_returned_message (BkParts *parts, BkTextResult *text);
 G_GNUC_INTERNAL char *bk_returned_header (GMimeObject *orig, const char *name);
 G_GNUC_INTERNAL void bk_fill_original (BkReport *report, GMimeObject *orig);
+/* bk-notice.c, bk-json-notice.c */
 G_GNUC_INTERNAL BkStep bk_notice_feedback (BkAnalysis *a);
 G_GNUC_INTERNAL BkStep bk_notice_read_receipt (BkAnalysis *a);
 G_GNUC_INTERNAL BkStep bk_notice_complaint (BkAnalysis *a);
