@@ -6,7 +6,7 @@
  *
  *   bare-parse [--decode] [--quiet] PATH...
  *
- * Inputs are read as src/bk-reader.c reads them:
+ * Inputs are read as src/read/bk-reader.c reads them:
  *  - a directory is walked depth-first, entries in byte order, dot-files
  *    skipped; a Maildir (a directory with cur/ or new/) contributes cur/
  *    then new/ only;

@@ -4,7 +4,7 @@
  * class table, and bk_classify's order of evidence on recipients built by
  * hand, with the reason rules of tests/data/50-reasons.rules.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <string.h>
 

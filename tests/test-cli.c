@@ -4,7 +4,7 @@
  * GSubprocess and check exit status, stdout and stderr of scan, check,
  * explain and rules check, on messages written by the tests themselves.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <glib/gstdio.h>
 #include <string.h>

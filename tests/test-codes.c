@@ -4,7 +4,7 @@
  * Status field normalisation, and code extraction with the `code` rules of
  * tests/data/codes.rules (never the production rules/ directory).
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 /* ---- bk_status_valid ---- */
 

@@ -5,7 +5,7 @@
  * every case lists the expected value of every field of BkDsn and of each
  * BkDsnRecipient (NULL where absent).
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #define MAX_RCPTS 3
 

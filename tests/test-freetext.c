@@ -5,7 +5,7 @@
  * tests/data/formats.rules and hand-written messages parsed through
  * bk_message_parse_bytes and bk_mime_collect, as the analyzer does.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
  * paragraph closing at its code (paragraphs), bk_text_has_code, and the
  * addresses a report's prose mentions (bk_text_mentions).
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <string.h>
 

@@ -12,7 +12,7 @@
  * holds a libpq connection string to a server (tests/history/pgserver.py
  * starts one), on PostgreSQL (a database per test).
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>

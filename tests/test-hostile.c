@@ -10,8 +10,8 @@
  * memory growth are measured by tests/growth.py (run from .ci/run).
  * BK_HOSTILE_SMALL=1 shrinks the biggest inputs (for valgrind runs).
  */
-#include "bk-private.h"
-#include "bk-mbox.h"
+#include "analyze/bk-analyze-private.h"
+#include "read/bk-mbox.h"
 
 #include <glib/gstdio.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * MATCH_INVALID_UTF lets match no non-ASCII character, are compiled in
  * their bracketed forms (bk-ruleset.c, jit_safe).
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <string.h>
 

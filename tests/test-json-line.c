@@ -9,7 +9,7 @@
  * same escapes, except 0x1f, which json-glib 1.6 leaves raw (not JSON) and
  * the writer escapes.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 
 #include <string.h>

@@ -7,7 +7,7 @@
  * the From and Subject values), the prefilter marks the rule as a
  * candidate for that text. A single miss would change results.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <string.h>
 

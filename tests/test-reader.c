@@ -5,7 +5,7 @@
  * input is built in a fresh g_dir_make_tmp() directory and removed after
  * the test.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>

@@ -6,9 +6,9 @@
  * directory per test and removed afterwards; the valid ones the other
  * tests use come from tests/data.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
-#include "bk-prefilter-cache.h"
+#include "rules/bk-prefilter-cache.h"
 
 #include <errno.h>
 #include <fcntl.h>

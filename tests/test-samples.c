@@ -7,7 +7,7 @@
  * golden file fails. BK_UPDATE_GOLDEN=1 rewrites the golden files; review
  * the diff before committing it.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * address clean-up, RFC 822 comment removal, VERP decoding and HTML to
  * text. All table-driven.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
  * (bk-json-line.c) must be json-glib's text for the recipient, with 0x1f
  * escaped, and json-glib's parser must read it when it is UTF-8.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 
 #include <string.h>

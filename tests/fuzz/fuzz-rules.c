@@ -5,7 +5,7 @@
  * are also run once over a fixed bounce, so a loadable-but-odd rule cannot
  * break the engine either.
  */
-#include "bk-private.h"
+#include "analyze/bk-analyze-private.h"
 
 #include <stdint.h>
 #include <stdlib.h>
