@@ -150,7 +150,7 @@ bk_cmd_ingest (int argc, char **argv)
       bk_cli_error ("ingest needs at least one PATH ('-' for stdin)");
       return BK_EXIT_USAGE;
     }
-  BkImapOptions imap_opt = { .cacert = cacert, .unseen = unseen, .skip_done = TRUE, .mark_pending = unseen };
+  BkImapOptions imap_opt = { .cacert = cacert, .unseen = unseen, .skip_done = TRUE, .with_pending = unseen };
   if (batch < 0 || !bk_cli_parse_since (since_text, &imap_opt.since))
     {
       bk_cli_error ("invalid --batch or --since");

@@ -113,11 +113,16 @@ bk_cli_ingest_imap (BkImap *imap, BkHistory *h, BkAnalyzer *an, const BkCliImapI
         }
       if (!bk_history_commit (h, &err))
         goto db_failed;
-      /* only now: killed before this line, the batch is fetched again */
+      /* only now (the marking itself follows in the background): killed
+       * before the server has it, the batch is fetched again */
       if (!bk_imap_mark_done (imap, done, opt->move_to, &err))
         goto server_failed;
       progress (imap, end, total, &last, FALSE);
     }
+  /* the marks go to the server while the next batch is analysed: wait
+   * for the last ones */
+  if (!bk_imap_finish (imap, &err))
+    goto server_failed;
   if (total)
     progress (imap, total, total, &last, TRUE);
   return BK_EXIT_OK;
