@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 typedef struct _BkImap BkImap;
 
 typedef struct {
-  const char *cacert;      /* (nullable) a CA file to trust besides the system's */
+  const char *cacert;      /* (nullable) a CA file to trust instead of the system's */
   gint64 since;            /* messages received on or after this day (Unix time), 0: all */
   gboolean unseen;         /* only messages nobody has read */
   gboolean skip_done;      /* leave out messages that carry BK_IMAP_DONE_KEYWORD */
