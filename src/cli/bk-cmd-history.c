@@ -127,11 +127,11 @@ bk_cmd_ingest (int argc, char **argv)
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "History: an SQLite file or a PostgreSQL URI (created on first use)", "FILE|URI" },
     { "rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rules directory", "DIR" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on stderr", NULL },
-    { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &cacert, "IMAP: also trust this CA certificate file", "FILE" },
+    { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &cacert, "IMAP: trust the CA certificates in FILE instead of the system's", "FILE" },
     { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, "IMAP: only messages received since N days ago or a date", "DAYS|YYYY-MM-DD" },
     { "unseen", 0, 0, G_OPTION_ARG_NONE, &unseen, "IMAP: only messages nobody has read", NULL },
     { "move-to", 0, 0, G_OPTION_ARG_STRING, &move_to, "IMAP: move recorded messages to this folder", "FOLDER" },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "IMAP: messages per transaction (default 200)", "N" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "IMAP: messages per transaction (default 1000)", "N" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
     { 0 },
   };
@@ -150,7 +150,7 @@ bk_cmd_ingest (int argc, char **argv)
       bk_cli_error ("ingest needs at least one PATH ('-' for stdin)");
       return BK_EXIT_USAGE;
     }
-  BkImapOptions imap_opt = { .cacert = cacert, .unseen = unseen, .skip_done = TRUE, .mark_pending = unseen };
+  BkImapOptions imap_opt = { .cacert = cacert, .unseen = unseen, .skip_done = TRUE, .with_pending = unseen };
   if (batch < 0 || !bk_cli_parse_since (since_text, &imap_opt.since))
     {
       bk_cli_error ("invalid --batch or --since");

@@ -264,7 +264,7 @@ bk_cmd_scan (int argc, char **argv)
   g_autofree char *cacert = NULL, *since_text = NULL;
   gboolean unseen = FALSE;
   GOptionEntry entries[] = {
-    { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &cacert, "IMAP: also trust this CA certificate file", "FILE" },
+    { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &cacert, "IMAP: trust the CA certificates in FILE instead of the system's", "FILE" },
     { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, "IMAP: only messages received since N days ago or a date", "DAYS|YYYY-MM-DD" },
     { "unseen", 0, 0, G_OPTION_ARG_NONE, &unseen, "IMAP: only messages nobody has read", NULL },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "Output format: json (default), text or csv", "FORMAT" },

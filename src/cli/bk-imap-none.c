@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bk-imap-none - the IMAP input when bouncekit is built without libcurl
- * (-Dimap=disabled, or libcurl missing): an IMAP URL is recognised and
- * refused with a message that says so. See bk-imap.c.
+ * bk-imap-none - the IMAP input when bouncekit is built without it
+ * (-Dimap=disabled, or libcurl or libetpan missing): an IMAP URL is
+ * recognised and refused with a message that says so. See bk-imap.c.
  */
 #include "bk-imap.h"
 
@@ -75,6 +75,14 @@ bk_imap_mark_done (BkImap *imap, const GArray *indexes, const char *move_to, GEr
   (void) imap;
   (void) indexes;
   (void) move_to;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "IMAP is not built in");
+  return FALSE;
+}
+
+gboolean
+bk_imap_finish (BkImap *imap, GError **error)
+{
+  (void) imap;
   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "IMAP is not built in");
   return FALSE;
 }

@@ -2,66 +2,98 @@
 /*
  * bk-imap - one folder of an IMAP server as an input: imaps://user@host/Folder
  * (implicit TLS) or imap://… (STARTTLS, required: a server that does not
- * offer it is refused, never read in clear). Built on libcurl's IMAP;
- * nothing here speaks IMAP beyond the command words libcurl passes on.
+ * offer it is refused, never read in clear). Two well-kept libraries share
+ * the work; nothing here speaks IMAP itself:
  *
- * Open: connect, verify the server's certificate (the system's CAs, or
- * --cacert FILE), log in, select the folder and search it (UID SEARCH with
- * NOT KEYWORD $BouncekitDone, UNSEEN, SINCE as asked). Each stage fails
- * with its own message naming the URL; a password is never accepted in
- * the URL (it would be on the command line) and never shown: it comes
- * from BOUNCEKIT_IMAP_PASSWORD or ~/.netrc.
+ * - libcurl connects, verifies the server's certificate (the system's
+ *   CAs, or --cacert FILE), does STARTTLS and logs in (CURLOPT_CONNECT_ONLY),
+ *   each stage failing with its own message naming the URL. A password is
+ *   never accepted in the URL (it would be on the command line) and never
+ *   shown: libcurl takes it from BOUNCEKIT_IMAP_PASSWORD or ~/.netrc.
+ * - libetpan speaks IMAP over that connection, through a mailstream whose
+ *   reads and writes are curl_easy_recv/send and which opens with a
+ *   PREAUTH greeting (to libetpan the connection is, rightly, logged in
+ *   already): SELECT, UID SEARCH, UID FETCH, UID STORE, UID MOVE, and the
+ *   parsing of their answers.
  *
- * Fetch: libcurl's FETCH reads one message per command (a FETCH of many
- * gives their literals to no callback it offers whole: bench/README.md),
- * so messages are fetched 64 ahead on four connections at once (a multi
- * handle), each message on the first free one; the caller still takes
- * them in order. A fetch sets \Seen, so the messages are flagged \Seen
- * ahead, 500 in one STORE, which spares the server an index write per
- * message. The lines' CRLF ends (RFC 3501) are read as the LF ends of a
- * local copy, so a message has the same identity whether it was fetched
- * or read from a file. The caller marks messages done (a keyword, or a
- * move to another folder) only after their events are committed.
+ * libcurl alone fetches one message per command (a FETCH of many gives
+ * their literals to no callback it offers whole), which kept an ingest
+ * below a third of a Maildir's speed however many connections fetched at
+ * once (bench/README.md). libetpan fetches a set of UIDs in one command.
+ * After the search, a thread of its own holds the conversation: it
+ * fetches the messages in chunks (BODY.PEEK[]: fetching changes nothing),
+ * at most BK_IMAP_AHEAD chunks ahead of the caller, who takes them in
+ * order, so the analysis and the server work at once; and it marks the
+ * messages the caller says are committed, before any further fetch and
+ * every batch waiting in one STORE. A chunk's size follows the bytes per
+ * message of the last one (BK_IMAP_CHUNK_BYTES), which bounds the memory.
+ * The lines' CRLF ends (RFC 3501) are read as the LF ends of a local copy,
+ * so a message has the same identity whether it was fetched or read from
+ * a file.
+ *
+ * A message is marked (\Seen and $BouncekitDone, or then moved to the
+ * folder the user names) only after its events are committed, so a run
+ * interrupted anywhere leaves it unread and unmarked, and the next run
+ * (--unseen too) reads it again.
  */
 #include "bk-imap.h"
 #include "bk-cli.h"
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <libetpan/libetpan.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 
-/* How long connecting may take, and how long a transfer may stall. */
+/* How long connecting may take, and how long the server may stall. */
 #define BK_IMAP_CONNECT_TIMEOUT_S 30
 #define BK_IMAP_STALL_TIMEOUT_S 120
-/* UIDs per SEARCH: an answer of 1000 UIDs of 10 digits fits libcurl's
- * 16 KiB line */
-#define BK_IMAP_UIDS_PER_SEARCH 1000
-/* Messages fetched at once, on as many connections: a FETCH costs a
- * round trip, and the server works on one connection's FETCH while the
- * next connection's answer travels; the window is how far ahead */
-#define BK_IMAP_CONNECTIONS 4
-#define BK_IMAP_WINDOW 64
-/* Messages flagged \Seen ahead of their fetches, in one command */
-#define BK_IMAP_PREPARE 500
+/* Messages per FETCH: the first chunk's (small, so the analysis starts
+ * soon), at most, and their bytes at most as the last chunk predicts */
+#define BK_IMAP_FIRST_CHUNK 16
+#define BK_IMAP_CHUNK_MESSAGES 256
+#define BK_IMAP_CHUNK_BYTES (1024 * 1024)
+/* Chunks fetched and not yet taken by the caller */
+#define BK_IMAP_AHEAD 3
 /* UIDs per STORE/MOVE command: keeps command lines short */
-#define BK_IMAP_UIDS_PER_COMMAND 500
+#define BK_IMAP_UIDS_PER_COMMAND 1000
 
 static GQuark bk_imap_error_quark (void);
 G_DEFINE_QUARK (bk-imap-error-quark, bk_imap_error)
 #define BK_IMAP_ERROR (bk_imap_error_quark ())
 
+/* Messages fetched: items[i] is message from + i (NULL: it vanished
+ * from the server meanwhile) */
+typedef struct {
+  guint from, to;
+  BkRawItem **items;
+} Chunk;
+
+/* Messages to mark done: their UIDs, ascending */
+typedef struct {
+  GArray *uids;
+  char *move_to;
+} Mark;
+
 struct _BkImap {
-  CURL *curl;
-  char *base;        /* scheme://[user@]host[:port]/ as given, no password */
-  char *folder;      /* the folder's path part, URL-encoded as given */
+  CURL *curl;        /* the connection, logged in */
+  curl_socket_t fd;  /* its socket */
+  mailimap *session; /* libetpan over it: the worker's once it runs */
+  gboolean greeted;  /* the stream gave libetpan its greeting */
   char *name;        /* the URL as messages show it */
   GArray *uids;      /* guint, ascending */
-  GByteArray *body;  /* the current transfer's output */
-  gboolean mark_pending;
-  guint prepared;    /* messages [0, prepared) are flagged \Seen already */
-  CURLM *multi;      /* the fetching connections */
-  GHashTable *window;          /* index -> GByteArray: fetched ahead */
-  guint window_from, window_to;
   char errbuf[CURL_ERROR_SIZE];
+  /* the worker thread, and what it shares under qlock */
+  GThread *thread;
+  GMutex qlock;
+  GCond qcond;       /* any change below */
+  GQueue chunks;     /* Chunk*, fetched, in order */
+  GQueue marks;      /* Mark*, to do */
+  GError *failed;    /* the first error: the worker has stopped */
+  gboolean busy;     /* the worker talks to the server */
+  gboolean stop, finished;
+  Chunk *current;    /* the chunk bk_imap_fetch() takes from */
 };
 
 /**
@@ -105,36 +137,6 @@ bk_imap_display_url (const char *url)
   return g_strdup_printf ("%.*s:***%s", (int) (colon - url), url, at);
 }
 
-static size_t
-collect (char *data, size_t size, size_t n, void *user)
-{
-  BkImap *imap = user;
-  g_byte_array_append (imap->body, (const guint8 *) data, size * n);
-  return size * n;
-}
-
-/* fail - @what and libcurl's own explanation, prefixed with the URL */
-static gboolean
-fail (BkImap *imap, CURLcode rc, const char *what, GError **error)
-{
-  const char *why = imap->errbuf[0] ? imap->errbuf : curl_easy_strerror (rc);
-  g_set_error (error, BK_IMAP_ERROR, rc, "%s: %s (%s)", imap->name, what, why);
-  return FALSE;
-}
-
-/* perform - one request: @path after the base URL, @command (nullable) a
- * custom IMAP command; the output lands in imap->body */
-static CURLcode
-perform (BkImap *imap, const char *path, const char *command)
-{
-  g_autofree char *url = g_strconcat (imap->base, path, NULL);
-  g_byte_array_set_size (imap->body, 0);
-  imap->errbuf[0] = '\0';
-  curl_easy_setopt (imap->curl, CURLOPT_URL, url);
-  curl_easy_setopt (imap->curl, CURLOPT_CUSTOMREQUEST, command);
-  return curl_easy_perform (imap->curl);
-}
-
 /* stage_error - what a failed first request means for the user */
 static const char *
 stage_error (CURLcode rc)
@@ -161,52 +163,172 @@ stage_error (CURLcode rc)
     }
 }
 
-/* imap_date - "7-Dec-2026" (RFC 3501 date), in UTC */
-static char *
-imap_date (gint64 t)
+/* --- the stream libetpan reads and writes: libcurl's connection --- */
+
+/* what libetpan reads first: the connection is logged in already */
+static const char preauth[] = "* PREAUTH logged in by libcurl\r\n";
+
+/* wait_socket - until the connection can be read (@events POLLIN) or
+ * written (POLLOUT); FALSE when it stalled BK_IMAP_STALL_TIMEOUT_S */
+static gboolean
+wait_socket (BkImap *imap, short events)
 {
-  static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (t);
-  return g_strdup_printf ("%d-%s-%d", g_date_time_get_day_of_month (dt),
-                          months[g_date_time_get_month (dt) - 1], g_date_time_get_year (dt));
+  struct pollfd p = { .fd = imap->fd, .events = events };
+  int n;
+  do
+    n = poll (&p, 1, BK_IMAP_STALL_TIMEOUT_S * 1000);
+  while (n < 0 && errno == EINTR);
+  return n > 0;
 }
 
-/* parse_search - the UIDs of "* SEARCH 3 4 7" lines */
-static void
-parse_search (BkImap *imap)
+static ssize_t
+stream_read (mailstream_low *s, void *buf, size_t count)
 {
-  g_autofree char *text = g_strndup ((const char *) imap->body->data, imap->body->len);
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
+  BkImap *imap = s->data;
+  if (!imap->greeted)
     {
-      if (!g_str_has_prefix (lines[i], "* SEARCH"))
-        continue;
-      g_auto (GStrv) words = g_strsplit_set (lines[i] + 8, " \r", -1);
-      for (guint w = 0; words[w]; w++)
-        {
-          char *end = NULL;
-          guint64 uid = g_ascii_strtoull (words[w], &end, 10);
-          if (end != words[w] && *end == '\0' && uid > 0 && uid <= G_MAXUINT32)
-            {
-              guint u = (guint) uid;
-              g_array_append_val (imap->uids, u);
-            }
-        }
+      if (count < sizeof preauth - 1)
+        return -1;
+      imap->greeted = TRUE;
+      memcpy (buf, preauth, sizeof preauth - 1);
+      return sizeof preauth - 1;
+    }
+  for (;;)
+    {
+      size_t got = 0;
+      CURLcode rc = curl_easy_recv (imap->curl, buf, count, &got);
+      if (rc == CURLE_OK)
+        return (ssize_t) got;   /* 0: the server closed the connection */
+      if (rc != CURLE_AGAIN || !wait_socket (imap, POLLIN))
+        return -1;
     }
 }
 
-/* parse_max_uid - U of a "* N FETCH (UID U)" line; 0 for an empty folder */
-static guint64
-parse_max_uid (BkImap *imap)
+static ssize_t
+stream_write (mailstream_low *s, const void *buf, size_t count)
 {
-  g_autofree char *text = g_strndup ((const char *) imap->body->data, imap->body->len);
-  guint64 max = 0;
-  for (const char *p = strstr (text, "(UID "); p; p = strstr (p + 1, "(UID "))
-    max = MAX (max, g_ascii_strtoull (p + 5, NULL, 10));
-  for (const char *p = strstr (text, " UID "); p; p = strstr (p + 1, " UID "))
-    max = MAX (max, g_ascii_strtoull (p + 5, NULL, 10));
-  return MIN (max, G_MAXUINT32);
+  BkImap *imap = s->data;
+  size_t done = 0;
+  while (done < count)
+    {
+      size_t sent = 0;
+      CURLcode rc = curl_easy_send (imap->curl, (const char *) buf + done, count - done, &sent);
+      if (rc == CURLE_OK)
+        done += sent;
+      else if (rc != CURLE_AGAIN || !wait_socket (imap, POLLOUT))
+        return -1;
+    }
+  return (ssize_t) count;
+}
+
+static int
+stream_close (mailstream_low *s)
+{
+  (void) s;   /* libcurl closes the connection (bk_imap_close) */
+  return 0;
+}
+
+static int
+stream_get_fd (mailstream_low *s)
+{
+  return ((BkImap *) s->data)->fd;
+}
+
+static void
+stream_free (mailstream_low *s)
+{
+  free (s);   /* mailstream_low_new's */
+}
+
+static void
+stream_cancel (mailstream_low *s)
+{
+  (void) s;
+}
+
+static struct mailstream_cancel *
+stream_get_cancel (mailstream_low *s)
+{
+  (void) s;
+  return NULL;
+}
+
+static carray *
+stream_get_certificate_chain (mailstream_low *s)
+{
+  (void) s;   /* libcurl verified it */
+  return NULL;
+}
+
+static mailstream_low_driver stream_driver = {
+  .mailstream_read = stream_read,
+  .mailstream_write = stream_write,
+  .mailstream_close = stream_close,
+  .mailstream_get_fd = stream_get_fd,
+  .mailstream_free = stream_free,
+  .mailstream_cancel = stream_cancel,
+  .mailstream_get_cancel = stream_get_cancel,
+  .mailstream_get_certificate_chain = stream_get_certificate_chain,
+};
+
+/* --- errors --- */
+
+/* fail - @what and libcurl's own explanation, prefixed with the URL */
+static gboolean
+fail (BkImap *imap, CURLcode rc, const char *what, GError **error)
+{
+  const char *why = imap->errbuf[0] ? imap->errbuf : curl_easy_strerror (rc);
+  g_set_error (error, BK_IMAP_ERROR, rc, "%s: %s (%s)", imap->name, what, why);
+  return FALSE;
+}
+
+/* fail_imap - @what after libetpan's result @r: the server's words when
+ * it answered, else what happened to the connection */
+static gboolean
+fail_imap (BkImap *imap, int r, const char *what, GError **error)
+{
+  const char *why = r == MAILIMAP_ERROR_STREAM ? "the connection failed or stalled"
+                  : r == MAILIMAP_ERROR_PARSE ? "an answer libetpan cannot read"
+                  : imap->session->imap_response && *imap->session->imap_response ? imap->session->imap_response
+                  : "refused";
+  g_set_error (error, BK_IMAP_ERROR, r, "%s: %s (%s)", imap->name, what, why);
+  return FALSE;
+}
+
+/* key - a search key without arguments (UNSEEN) */
+static struct mailimap_search_key *
+key (int type)
+{
+  return mailimap_search_key_new (type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                  NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL);
+}
+
+/* search_key - what the options select: NOT KEYWORD $BouncekitDone,
+ * UNSEEN (or $BouncekitPending, which an earlier bouncekit set before
+ * fetching: its interrupted runs are read again too), SINCE */
+static struct mailimap_search_key *
+search_key (const BkImapOptions *o)
+{
+  struct mailimap_search_key *all = mailimap_search_key_new_multiple_empty ();
+  mailimap_search_key_multiple_add (all, mailimap_search_key_new_all ());
+  if (o->skip_done)
+    mailimap_search_key_multiple_add (
+      all, mailimap_search_key_new_not (mailimap_search_key_new_keyword (strdup (BK_IMAP_DONE_KEYWORD))));
+  if (o->unseen && o->with_pending)
+    mailimap_search_key_multiple_add (
+      all, mailimap_search_key_new_or (key (MAILIMAP_SEARCH_KEY_UNSEEN),
+                                       mailimap_search_key_new_keyword (strdup (BK_IMAP_PENDING_KEYWORD))));
+  else if (o->unseen)
+    mailimap_search_key_multiple_add (all, key (MAILIMAP_SEARCH_KEY_UNSEEN));
+  if (o->since > 0)
+    {
+      g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (o->since);
+      mailimap_search_key_multiple_add (
+        all, mailimap_search_key_new_since (mailimap_date_new (g_date_time_get_day_of_month (dt),
+                                                               g_date_time_get_month (dt),
+                                                               g_date_time_get_year (dt))));
+    }
+  return all;
 }
 
 static gint
@@ -215,6 +337,8 @@ cmp_uid (gconstpointer a, gconstpointer b)
   guint x = *(const guint *) a, y = *(const guint *) b;
   return x < y ? -1 : x > y;
 }
+
+static gpointer worker (gpointer data);
 
 /**
  * bk_imap_open:
@@ -237,11 +361,11 @@ bk_imap_open (const char *url, const BkImapOptions *o, GError **error)
     }
   g_autoptr (BkImap) imap = g_new0 (BkImap, 1);
   imap->name = bk_imap_display_url (url);
-  imap->mark_pending = o->unseen && o->mark_pending;
   imap->uids = g_array_new (FALSE, FALSE, sizeof (guint));
-  imap->body = g_byte_array_new ();
-  imap->window = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_byte_array_unref);
-  imap->multi = curl_multi_init ();
+  g_mutex_init (&imap->qlock);
+  g_cond_init (&imap->qcond);
+  g_queue_init (&imap->chunks);
+  g_queue_init (&imap->marks);
   gsize start;
   const char *at = find_at (url, &start);
   if (at && memchr (url + start, ':', at - (url + start)))
@@ -257,10 +381,15 @@ bk_imap_open (const char *url, const BkImapOptions *o, GError **error)
       g_set_error (error, BK_IMAP_ERROR, 0, "%s: name a folder: imaps://user@host/Folder", imap->name);
       return NULL;
     }
-  imap->base = g_strndup (url, path + 1 - url);
-  imap->folder = g_strdup (path + 1);
-  while (g_str_has_suffix (imap->folder, "/"))
-    imap->folder[strlen (imap->folder) - 1] = '\0';
+  g_autofree char *base = g_strndup (url, path + 1 - url);
+  g_autofree char *folder = g_uri_unescape_string (path + 1, NULL);
+  if (folder == NULL)
+    {
+      g_set_error (error, BK_IMAP_ERROR, 0, "%s: name a folder: imaps://user@host/Folder", imap->name);
+      return NULL;
+    }
+  while (g_str_has_suffix (folder, "/"))
+    folder[strlen (folder) - 1] = '\0';
 
   imap->curl = curl_easy_init ();
   if (imap->curl == NULL)
@@ -269,17 +398,19 @@ bk_imap_open (const char *url, const BkImapOptions *o, GError **error)
       return NULL;
     }
   CURL *c = imap->curl;
+  curl_easy_setopt (c, CURLOPT_URL, base);
+  curl_easy_setopt (c, CURLOPT_CONNECT_ONLY, 1L);   /* connect, TLS, login: then libetpan */
   curl_easy_setopt (c, CURLOPT_ERRORBUFFER, imap->errbuf);
-  curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt (c, CURLOPT_WRITEDATA, imap);
   curl_easy_setopt (c, CURLOPT_PROTOCOLS_STR, "imap,imaps");
   curl_easy_setopt (c, CURLOPT_USE_SSL, (long) CURLUSESSL_ALL);   /* imap://: STARTTLS or nothing */
   curl_easy_setopt (c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt (c, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT, (long) BK_IMAP_CONNECT_TIMEOUT_S);
-  curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME, (long) BK_IMAP_STALL_TIMEOUT_S);
   curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
+  /* the system's CAs from libcurl's bundle (one file), or those of
+   * --cacert instead; not also the directory of them, which GnuTLS
+   * would read whole at every connection (100-200 ms) */
+  curl_easy_setopt (c, CURLOPT_CAPATH, NULL);
   if (o->cacert)
     curl_easy_setopt (c, CURLOPT_CAINFO, o->cacert);
   const char *password = g_getenv ("BOUNCEKIT_IMAP_PASSWORD");
@@ -288,51 +419,57 @@ bk_imap_open (const char *url, const BkImapOptions *o, GError **error)
   else
     curl_easy_setopt (c, CURLOPT_NETRC, (long) CURL_NETRC_OPTIONAL);
 
-  /* connect, TLS and login first, without a folder: each its own error */
-  CURLcode rc = perform (imap, "", "NOOP");
+  /* connect, TLS and login: each its own error */
+  CURLcode rc = curl_easy_perform (c);
   if (rc != CURLE_OK)
     {
       fail (imap, rc, stage_error (rc), error);
       return NULL;
     }
-  g_autoptr (GString) search = g_string_new ("UID SEARCH");
-  if (o->skip_done)
-    g_string_append (search, " NOT KEYWORD " BK_IMAP_DONE_KEYWORD);
-  if (o->unseen && o->mark_pending)
-    g_string_append (search, " OR UNSEEN KEYWORD " BK_IMAP_PENDING_KEYWORD);
-  else if (o->unseen)
-    g_string_append (search, " UNSEEN");
-  if (o->since > 0)
+  if (curl_easy_getinfo (c, CURLINFO_ACTIVESOCKET, &imap->fd) != CURLE_OK || imap->fd == CURL_SOCKET_BAD)
     {
-      g_autofree char *day = imap_date (o->since);
-      g_string_append_printf (search, " SINCE %s", day);
-    }
-  /* the folder's highest UID (selecting it: the first refusal here is
-   * the folder's, the login worked a moment ago) */
-  rc = perform (imap, imap->folder, "UID FETCH * (UID)");
-  if (rc != CURLE_OK)
-    {
-      fail (imap, rc, rc == CURLE_LOGIN_DENIED || rc == CURLE_REMOTE_FILE_NOT_FOUND
-                        ? "no such folder" : stage_error (rc), error);
+      g_set_error (error, BK_IMAP_ERROR, 0, "%s: cannot read the server (no connection)", imap->name);
       return NULL;
     }
-  guint64 max_uid = parse_max_uid (imap);
-  /* then the search, a range of UIDs at a time: libcurl passes on a
-   * response line of at most its buffer's size (16 KiB), and a SEARCH
-   * answer is one line */
-  for (guint64 lo = 1; lo <= max_uid; lo += BK_IMAP_UIDS_PER_SEARCH)
+  imap->session = mailimap_new (0, NULL);
+  mailstream_low *low = mailstream_low_new (imap, &stream_driver);
+  mailstream *stream = low ? mailstream_new (low, 64 * 1024) : NULL;
+  if (imap->session == NULL || stream == NULL)
     {
-      g_autofree char *command = g_strdup_printf ("%s UID %" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
-                                                  search->str, lo, MIN (max_uid, lo + BK_IMAP_UIDS_PER_SEARCH - 1));
-      rc = perform (imap, imap->folder, command);
-      if (rc != CURLE_OK)
-        {
-          fail (imap, rc, "cannot search the folder", error);
-          return NULL;
-        }
-      parse_search (imap);
+      if (low && stream == NULL)
+        mailstream_low_free (low);
+      g_set_error (error, BK_IMAP_ERROR, 0, "%s: cannot start libetpan", imap->name);
+      return NULL;
     }
+  int r = mailimap_connect (imap->session, stream);   /* reads the PREAUTH greeting */
+  if (r != MAILIMAP_NO_ERROR_AUTHENTICATED)
+    {
+      fail_imap (imap, r, "cannot read the server", error);
+      return NULL;
+    }
+  r = mailimap_select (imap->session, folder);
+  if (r != MAILIMAP_NO_ERROR)
+    {
+      fail_imap (imap, r, r == MAILIMAP_ERROR_SELECT ? "no such folder" : "cannot read the server", error);
+      return NULL;
+    }
+  struct mailimap_search_key *k = search_key (o);
+  clist *found = NULL;
+  r = mailimap_uid_search (imap->session, NULL, k, &found);
+  mailimap_search_key_free (k);
+  if (r != MAILIMAP_NO_ERROR)
+    {
+      fail_imap (imap, r, "cannot search the folder", error);
+      return NULL;
+    }
+  for (clistiter *it = clist_begin (found); it; it = clist_next (it))
+    {
+      guint uid = *(uint32_t *) clist_content (it);
+      g_array_append_val (imap->uids, uid);
+    }
+  mailimap_search_result_free (found);
   g_array_sort (imap->uids, cmp_uid);
+  imap->thread = g_thread_new ("bk-imap", worker, imap);
   return g_steal_pointer (&imap);
 }
 
@@ -354,263 +491,348 @@ bk_imap_get_uid (BkImap *imap, guint index)
   return g_array_index (imap->uids, guint, index);
 }
 
-static gboolean command_each (BkImap *imap, const GArray *indexes, const char *verb, const char *arg,
-                              const char *what, GError **error);
-
-/* prepare - flag the next BK_IMAP_PREPARE messages from @index \Seen (and
- * BK_IMAP_PENDING_KEYWORD with --unseen) in one command: a fetch sets
- * \Seen anyway, and the server then writes its index once per batch, not
- * once per message (three times faster on Dovecot) */
-static gboolean
-prepare (BkImap *imap, guint index, GError **error)
+/* uid_set - @uids[0, n) (ascending) as runs of consecutive UIDs */
+static struct mailimap_set *
+uid_set (const guint *uids, guint n)
 {
-  guint to = MIN (imap->uids->len, index + BK_IMAP_PREPARE);
-  g_autoptr (GArray) range = g_array_sized_new (FALSE, FALSE, sizeof (guint), to - index);
-  for (guint i = index; i < to; i++)
-    g_array_append_val (range, i);
-  imap->prepared = to;
-  return command_each (imap, range, "UID STORE",
-                       imap->mark_pending ? "+FLAGS.SILENT (\\Seen " BK_IMAP_PENDING_KEYWORD ")" : "+FLAGS.SILENT (\\Seen)",
-                       "cannot flag messages", error);
+  struct mailimap_set *set = mailimap_set_new_empty ();
+  for (guint i = 0; i < n;)
+    {
+      guint first = uids[i], last = first;
+      for (i++; i < n && uids[i] == last + 1; i++)
+        last = uids[i];
+      mailimap_set_add_interval (set, first, last);
+    }
+  return set;
 }
 
-/* crlf_to_lf - "\r\n" becomes "\n" in place; returns the new length */
-static gsize
-crlf_to_lf (guint8 *data, gsize len)
+/* static_att - the attribute of type @type in a FETCH answer, or NULL */
+static struct mailimap_msg_att_static *
+static_att (struct mailimap_msg_att *msg, int type)
 {
-  gsize out = 0;
+  for (clistiter *it = clist_begin (msg->att_list); it; it = clist_next (it))
+    {
+      struct mailimap_msg_att_item *item = clist_content (it);
+      if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC && item->att_data.att_static->att_type == type)
+        return item->att_data.att_static;
+    }
+  return NULL;
+}
+
+/* index_of - the place of @uid among the messages [from, to), or -1 */
+static gint64
+index_of (BkImap *imap, guint uid, guint from, guint to)
+{
+  while (from < to)
+    {
+      guint mid = from + (to - from) / 2, at = bk_imap_get_uid (imap, mid);
+      if (at == uid)
+        return mid;
+      if (at < uid)
+        from = mid + 1;
+      else
+        to = mid;
+    }
+  return -1;
+}
+
+static void
+chunk_free (Chunk *c)
+{
+  if (c == NULL)
+    return;
+  for (guint i = 0; c->items && i < c->to - c->from; i++)
+    bk_raw_item_free (c->items[i]);
+  g_free (c->items);
+  g_free (c);
+}
+
+/* crlf_to_lf - @data with its "\r\n" read as "\n", into @out; returns the
+ * length */
+static gsize
+crlf_to_lf (char *out, const char *data, gsize len)
+{
+  gsize n = 0;
   for (gsize i = 0; i < len; i++)
     {
       if (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
         continue;
-      data[out++] = data[i];
+      out[n++] = data[i];
     }
-  return out;
+  return n;
 }
 
-typedef struct {
-  CURL *handle;
-  guint index;
-  GByteArray *body;
-  char errbuf[CURL_ERROR_SIZE];
-} Slot;
-
-static size_t
-collect_slot (char *data, size_t size, size_t n, void *user)
+/* fetch_chunk - UID FETCH (BODY.PEEK[]) of the messages [c->from, c->to)
+ * into c->items; returns the bytes fetched, or -1 with libetpan's result
+ * in @out_r */
+static gint64
+fetch_chunk (BkImap *imap, Chunk *c, int *out_r)
 {
-  Slot *slot = user;
-  g_byte_array_append (slot->body, (const guint8 *) data, size * n);
-  return size * n;
+  struct mailimap_set *set = uid_set (&g_array_index (imap->uids, guint, c->from), c->to - c->from);
+  struct mailimap_fetch_type *type = mailimap_fetch_type_new_fetch_att_list_empty ();
+  mailimap_fetch_type_new_fetch_att_list_add (type, mailimap_fetch_att_new_uid ());
+  mailimap_fetch_type_new_fetch_att_list_add (type, mailimap_fetch_att_new_body_peek_section (mailimap_section_new (NULL)));
+  clist *answers = NULL;
+  *out_r = mailimap_uid_fetch (imap->session, set, type, &answers);
+  mailimap_fetch_type_free (type);
+  mailimap_set_free (set);
+  if (*out_r != MAILIMAP_NO_ERROR)
+    return -1;
+  gint64 bytes = 0;
+  for (clistiter *it = clist_begin (answers); it; it = clist_next (it))
+    {
+      struct mailimap_msg_att *msg = clist_content (it);
+      struct mailimap_msg_att_static *uid = static_att (msg, MAILIMAP_MSG_ATT_UID);
+      struct mailimap_msg_att_static *body = static_att (msg, MAILIMAP_MSG_ATT_BODY_SECTION);
+      gint64 index = uid ? index_of (imap, uid->att_data.att_uid, c->from, c->to) : -1;
+      if (index < 0 || body == NULL || body->att_data.att_body_section == NULL || c->items[index - c->from])
+        continue;   /* a FETCH the server sent on its own (a flag change), or a repeat */
+      const struct mailimap_msg_att_body_section *sec = body->att_data.att_body_section;
+      BkRawItem *item = g_new0 (BkRawItem, 1);
+      item->source = g_strdup_printf ("%s;UID=%u", imap->name, uid->att_data.att_uid);
+      item->kind = BK_RAW_MESSAGE;
+      item->data = g_malloc (sec->sec_length + 1);
+      item->len = sec->sec_body_part ? crlf_to_lf (item->data, sec->sec_body_part, sec->sec_length) : 0;
+      item->data[item->len] = '\0';
+      c->items[index - c->from] = item;
+      bytes += sec->sec_length;
+    }
+  mailimap_fetch_list_free (answers);
+  return bytes;
 }
 
-/* start - fetch message @index on @slot (libcurl's own FETCH, a URL with
- * ;UID=n, on a connection of the multi handle) */
+/* store - add \Seen and $BouncekitDone to @set, silently */
+static int
+store_done (BkImap *imap, struct mailimap_set *set)
+{
+  struct mailimap_flag_list *flags = mailimap_flag_list_new_empty ();
+  mailimap_flag_list_add (flags, mailimap_flag_new_seen ());
+  mailimap_flag_list_add (flags, mailimap_flag_new_flag_keyword (strdup (BK_IMAP_DONE_KEYWORD)));
+  struct mailimap_store_att_flags *att = mailimap_store_att_flags_new_add_flags_silent (flags);
+  int r = mailimap_uid_store (imap->session, set, att);
+  mailimap_store_att_flags_free (att);
+  return r;
+}
+
+/* mark - flag the UIDs @uids done (\Seen $BouncekitDone), then move them
+ * to @move_to (nullable), BK_IMAP_UIDS_PER_COMMAND at a time */
 static gboolean
-start (BkImap *imap, Slot *slot, guint index)
+mark (BkImap *imap, const GArray *uids, const char *move_to, GError **error)
 {
-  g_autofree char *url = g_strdup_printf ("%s%s;UID=%u", imap->base, imap->folder, bk_imap_get_uid (imap, index));
-  slot->handle = curl_easy_duphandle (imap->curl);
-  if (slot->handle == NULL)
-    return FALSE;
-  slot->index = index;
-  slot->body = g_byte_array_new ();
-  slot->errbuf[0] = '\0';
-  curl_easy_setopt (slot->handle, CURLOPT_URL, url);
-  curl_easy_setopt (slot->handle, CURLOPT_CUSTOMREQUEST, NULL);
-  curl_easy_setopt (slot->handle, CURLOPT_WRITEFUNCTION, collect_slot);
-  curl_easy_setopt (slot->handle, CURLOPT_WRITEDATA, slot);
-  curl_easy_setopt (slot->handle, CURLOPT_ERRORBUFFER, slot->errbuf);
-  curl_easy_setopt (slot->handle, CURLOPT_PRIVATE, slot);
-  return curl_multi_add_handle (imap->multi, slot->handle) == CURLM_OK;
+  for (guint i = 0; i < uids->len; i += BK_IMAP_UIDS_PER_COMMAND)
+    {
+      guint n = MIN (uids->len - i, BK_IMAP_UIDS_PER_COMMAND);
+      struct mailimap_set *set = uid_set (&g_array_index (uids, guint, i), n);
+      int r = store_done (imap, set);
+      if (r != MAILIMAP_NO_ERROR)
+        fail_imap (imap, r, "cannot flag messages", error);
+      else if (move_to && (r = mailimap_uid_move (imap->session, set, move_to)) != MAILIMAP_NO_ERROR)
+        fail_imap (imap, r, "cannot move messages", error);
+      mailimap_set_free (set);
+      if (r != MAILIMAP_NO_ERROR)
+        return FALSE;
+    }
+  return TRUE;
 }
+
+/* --- the thread that talks to the server --- */
 
 static void
-finish_slot (BkImap *imap, Slot *slot)
+mark_free (Mark *m)
 {
-  curl_multi_remove_handle (imap->multi, slot->handle);
-  curl_easy_cleanup (slot->handle);
-  slot->handle = NULL;
-  if (slot->body)
-    g_byte_array_unref (slot->body);
-  slot->body = NULL;
+  g_array_unref (m->uids);
+  g_free (m->move_to);
+  g_free (m);
 }
 
-/* prefetch - the messages [index, index + BK_IMAP_WINDOW), fetched on
- * BK_IMAP_CONNECTIONS connections at once, into imap->window */
-static gboolean
-prefetch (BkImap *imap, guint index, GError **error)
+
+/* set_failed - the first error ends the conversation (qlock held) */
+static void
+set_failed (BkImap *imap, GError *error)
 {
-  guint to = MIN (imap->uids->len, index + BK_IMAP_WINDOW);
-  g_hash_table_remove_all (imap->window);
-  Slot slots[BK_IMAP_CONNECTIONS] = { 0 };
-  guint next = index, active = 0;
-  CURLcode failed = CURLE_OK;
-  for (guint k = 0; k < BK_IMAP_CONNECTIONS && next < to; k++, active++)
-    if (!start (imap, &slots[k], next++))
-      failed = CURLE_OUT_OF_MEMORY;
-  while (active > 0)
+  if (imap->failed == NULL)
+    imap->failed = error;
+  else
+    g_error_free (error);
+}
+
+/* worker - the thread: marks first (all that are queued, in one STORE),
+ * else the next chunk of messages while fewer than BK_IMAP_AHEAD wait;
+ * the first error stops it. A chunk's size follows the bytes of the last
+ * one (at most BK_IMAP_CHUNK_BYTES, BK_IMAP_CHUNK_MESSAGES messages). */
+static gpointer
+worker (gpointer data)
+{
+  BkImap *imap = data;
+  guint n = imap->uids->len, next = 0, size = BK_IMAP_FIRST_CHUNK;
+  g_mutex_lock (&imap->qlock);
+  for (;;)
     {
-      int running = 0;
-      if (curl_multi_perform (imap->multi, &running) != CURLM_OK)
-        failed = failed ? failed : CURLE_RECV_ERROR;
-      CURLMsg *m;
-      int left;
-      while ((m = curl_multi_info_read (imap->multi, &left)))
+      while (!imap->stop && imap->failed == NULL && imap->marks.length == 0
+             && (next >= n || imap->chunks.length >= BK_IMAP_AHEAD))
+        g_cond_wait (&imap->qcond, &imap->qlock);
+      if (imap->stop || imap->failed)
+        break;
+      imap->busy = TRUE;
+      if (imap->marks.length)
         {
-          if (m->msg != CURLMSG_DONE)
-            continue;
-          Slot *slot = NULL;
-          curl_easy_getinfo (m->easy_handle, CURLINFO_PRIVATE, (char **) &slot);
-          CURLcode rc = m->data.result;
-          if (rc == CURLE_OK)
-            g_hash_table_insert (imap->window, GUINT_TO_POINTER (slot->index), g_byte_array_ref (slot->body));
-          else if (failed == CURLE_OK)
+          /* every batch committed meanwhile, in one command */
+          g_autoptr (GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_autofree char *move_to = NULL;
+          Mark *first = g_queue_peek_head (&imap->marks);
+          move_to = g_strdup (first->move_to);
+          Mark *m;
+          while ((m = g_queue_peek_head (&imap->marks)) && g_strcmp0 (m->move_to, move_to) == 0)
             {
-              failed = rc;
-              g_strlcpy (imap->errbuf, slot->errbuf, sizeof imap->errbuf);
+              g_array_append_vals (uids, m->uids->data, m->uids->len);
+              mark_free (g_queue_pop_head (&imap->marks));
             }
-          finish_slot (imap, slot);
-          active--;
-          if (failed == CURLE_OK && next < to)
+          g_mutex_unlock (&imap->qlock);
+          GError *error = NULL;
+          mark (imap, uids, move_to, &error);
+          g_mutex_lock (&imap->qlock);
+          if (error)
+            set_failed (imap, error);
+        }
+      else
+        {
+          Chunk *c = g_new0 (Chunk, 1);
+          c->from = next;
+          c->to = next = MIN (n, next + size);
+          c->items = g_new0 (BkRawItem *, c->to - c->from);
+          g_mutex_unlock (&imap->qlock);
+          int r;
+          gint64 bytes = fetch_chunk (imap, c, &r);
+          g_mutex_lock (&imap->qlock);
+          if (bytes < 0)
             {
-              if (start (imap, slot, next++))
-                active++;
-              else
-                failed = CURLE_OUT_OF_MEMORY;
+              GError *error = NULL;
+              fail_imap (imap, r, "cannot fetch messages", &error);
+              set_failed (imap, error);
+              chunk_free (c);
+            }
+          else
+            {
+              g_queue_push_tail (&imap->chunks, c);
+              guint per = (guint) MAX (1, bytes / MAX (1, c->to - c->from));
+              size = CLAMP (BK_IMAP_CHUNK_BYTES / per, 1, MIN (2 * size, BK_IMAP_CHUNK_MESSAGES));
             }
         }
-      if (active > 0 && curl_multi_poll (imap->multi, NULL, 0, 1000, NULL) != CURLM_OK)
-        failed = failed ? failed : CURLE_RECV_ERROR;
-      if (failed != CURLE_OK)
-        {
-          for (guint k = 0; k < BK_IMAP_CONNECTIONS; k++)
-            if (slots[k].handle)
-              finish_slot (imap, &slots[k]);
-          active = 0;
-        }
+      imap->busy = FALSE;
+      g_cond_broadcast (&imap->qcond);
     }
-  if (failed != CURLE_OK)
-    {
-      g_hash_table_remove_all (imap->window);
-      imap->window_from = imap->window_to = 0;
-      return fail (imap, failed, "cannot fetch a message", error);
-    }
-  imap->window_from = index;
-  imap->window_to = to;
-  return TRUE;
+  imap->busy = FALSE;
+  imap->finished = TRUE;
+  g_cond_broadcast (&imap->qcond);
+  g_mutex_unlock (&imap->qlock);
+  return NULL;
 }
 
 /**
  * bk_imap_fetch:
- * @index: the message's place in the search result, from 0
- * @out_item: (out): its bytes, as bk_reader_next_raw() gives a file's
+ * @index: the message's place in the search result, from 0; each call's
+ *   greater than the last's
+ * @out_item: (out): its bytes, as bk_reader_next_raw() gives a file's (with
+ *   an error when the message is no longer on the server)
  *
  * Returns: FALSE when the server failed
  */
 gboolean
 bk_imap_fetch (BkImap *imap, guint index, BkRawItem **out_item, GError **error)
 {
-  if (index >= imap->prepared && !prepare (imap, index, error))
-    return FALSE;
-  if ((index < imap->window_from || index >= imap->window_to) && !prefetch (imap, index, error))
-    return FALSE;
-  g_autoptr (GByteArray) body = NULL;
-  if (!g_hash_table_steal_extended (imap->window, GUINT_TO_POINTER (index), NULL, (gpointer *) &body))
-    return fail (imap, CURLE_RECV_ERROR, "cannot fetch a message", error);
-  guint uid = bk_imap_get_uid (imap, index);
-  BkRawItem *item = g_new0 (BkRawItem, 1);
-  item->source = g_strdup_printf ("%s;UID=%u", imap->name, uid);
-  item->kind = BK_RAW_MESSAGE;
-  gsize len = crlf_to_lf (body->data, body->len);
-  item->data = g_malloc (len + 1);
-  memcpy (item->data, body->data, len);
-  item->data[len] = '\0';
-  item->len = len;
+  g_return_val_if_fail (index < imap->uids->len, FALSE);
+  while (imap->current == NULL || index >= imap->current->to)
+    {
+      g_clear_pointer (&imap->current, chunk_free);
+      g_mutex_lock (&imap->qlock);
+      while (g_queue_is_empty (&imap->chunks) && imap->failed == NULL && !imap->finished)
+        g_cond_wait (&imap->qcond, &imap->qlock);
+      imap->current = g_queue_pop_head (&imap->chunks);
+      if (imap->current == NULL)
+        {
+          if (imap->failed)
+            g_propagate_error (error, g_error_copy (imap->failed));
+          else
+            g_set_error (error, BK_IMAP_ERROR, 0, "%s: cannot fetch messages", imap->name);
+        }
+      g_cond_broadcast (&imap->qcond);
+      g_mutex_unlock (&imap->qlock);
+      if (imap->current == NULL)
+        return FALSE;
+    }
+  g_return_val_if_fail (index >= imap->current->from, FALSE);
+  BkRawItem *item = g_steal_pointer (&imap->current->items[index - imap->current->from]);
+  if (item == NULL)
+    {
+      /* expunged since the search: left to what removed it */
+      item = g_new0 (BkRawItem, 1);
+      item->source = g_strdup_printf ("%s;UID=%u", imap->name, bk_imap_get_uid (imap, index));
+      item->kind = BK_RAW_MESSAGE;
+      item->error = g_error_new (BK_IMAP_ERROR, 0, "%s: the message is no longer on the server", item->source);
+    }
   *out_item = item;
   return TRUE;
 }
 
-/* uid_set - "3:5,9" for the UIDs at @indexes [from, to) */
-static char *
-uid_set (BkImap *imap, const GArray *indexes, guint from, guint to)
-{
-  GString *s = g_string_new (NULL);
-  for (guint i = from; i < to;)
-    {
-      guint first = bk_imap_get_uid (imap, g_array_index (indexes, guint, i)), last = first;
-      i++;
-      while (i < to && bk_imap_get_uid (imap, g_array_index (indexes, guint, i)) == last + 1)
-        last = bk_imap_get_uid (imap, g_array_index (indexes, guint, i++));
-      if (s->len)
-        g_string_append_c (s, ',');
-      if (last > first)
-        g_string_append_printf (s, "%u:%u", first, last);
-      else
-        g_string_append_printf (s, "%u", first);
-    }
-  return g_string_free (s, FALSE);
-}
-
-/* command_each - "@verb SET @arg" over the UIDs at @indexes, in chunks */
-static gboolean
-command_each (BkImap *imap, const GArray *indexes, const char *verb, const char *arg,
-              const char *what, GError **error)
-{
-  for (guint i = 0; i < indexes->len; i += BK_IMAP_UIDS_PER_COMMAND)
-    {
-      g_autofree char *set = uid_set (imap, indexes, i, MIN (indexes->len, i + BK_IMAP_UIDS_PER_COMMAND));
-      g_autofree char *command = g_strconcat (verb, " ", set, " ", arg, NULL);
-      CURLcode rc = perform (imap, imap->folder, command);
-      if (rc != CURLE_OK)
-        return fail (imap, rc, what, error);
-    }
-  return TRUE;
-}
-
-/* quote - @name as an IMAP quoted string */
-static char *
-quote (const char *name)
-{
-  GString *s = g_string_new ("\"");
-  for (const char *p = name; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (s, '\\');
-      g_string_append_c (s, *p);
-    }
-  g_string_append_c (s, '"');
-  return g_string_free (s, FALSE);
-}
-
 /**
  * bk_imap_mark_done:
- * @indexes: (element-type guint): places in the search result
- * @move_to: (nullable): a folder to move the messages to, instead of the
- *   keyword
+ * @indexes: (element-type guint): places in the search result, ascending
+ * @move_to: (nullable): a folder to move the messages to, after flagging
+ *   them
  *
- * Marks the messages processed: call it after their events are
- * committed.
+ * Marks the messages processed (\Seen and $BouncekitDone): call it after
+ * their events are committed. The thread that talks to the server does it
+ * (several batches in one command when they wait together):
+ * bk_imap_finish() waits for it.
+ *
+ * Returns: FALSE when the server failed before
  */
 gboolean
 bk_imap_mark_done (BkImap *imap, const GArray *indexes, const char *move_to, GError **error)
 {
   if (indexes->len == 0)
     return TRUE;
-  if (!command_each (imap, indexes,
-                     "UID STORE", "+FLAGS.SILENT (" BK_IMAP_DONE_KEYWORD ")",
-                     "cannot flag messages", error))
-    return FALSE;
-  /* done: the pending mark has served */
-  if (imap->mark_pending
-      && !command_each (imap, indexes, "UID STORE", "-FLAGS.SILENT (" BK_IMAP_PENDING_KEYWORD ")",
-                        "cannot flag messages", error))
-    return FALSE;
-  if (move_to)
+  Mark *m = g_new0 (Mark, 1);
+  m->uids = g_array_sized_new (FALSE, FALSE, sizeof (guint), indexes->len);
+  for (guint i = 0; i < indexes->len; i++)
     {
-      g_autofree char *folder = quote (move_to);
-      return command_each (imap, indexes, "UID MOVE", folder, "cannot move messages", error);
+      guint uid = bk_imap_get_uid (imap, g_array_index (indexes, guint, i));
+      g_array_append_val (m->uids, uid);
     }
-  return TRUE;
+  m->move_to = g_strdup (move_to);
+  g_mutex_lock (&imap->qlock);
+  gboolean ok = imap->failed == NULL;
+  if (ok)
+    g_queue_push_tail (&imap->marks, m);
+  else
+    g_propagate_error (error, g_error_copy (imap->failed));
+  g_cond_broadcast (&imap->qcond);
+  g_mutex_unlock (&imap->qlock);
+  if (!ok)
+    mark_free (m);
+  return ok;
+}
+
+/**
+ * bk_imap_finish:
+ *
+ * Waits until every message given to bk_imap_mark_done() is marked.
+ *
+ * Returns: FALSE when the server failed
+ */
+gboolean
+bk_imap_finish (BkImap *imap, GError **error)
+{
+  g_mutex_lock (&imap->qlock);
+  while (imap->failed == NULL && !imap->finished && (imap->marks.length || imap->busy))
+    g_cond_wait (&imap->qcond, &imap->qlock);
+  gboolean ok = imap->failed == NULL && imap->marks.length == 0;
+  if (imap->failed)
+    g_propagate_error (error, g_error_copy (imap->failed));
+  else if (!ok)
+    g_set_error (error, BK_IMAP_ERROR, 0, "%s: cannot flag messages", imap->name);
+  g_mutex_unlock (&imap->qlock);
+  return ok;
 }
 
 /**
@@ -622,15 +844,31 @@ bk_imap_close (BkImap *imap)
 {
   if (imap == NULL)
     return;
-  if (imap->multi)
-    curl_multi_cleanup (imap->multi);
+  if (imap->thread)
+    {
+      g_mutex_lock (&imap->qlock);
+      imap->stop = TRUE;
+      gboolean busy = imap->busy || imap->failed;
+      g_cond_broadcast (&imap->qcond);
+      g_mutex_unlock (&imap->qlock);
+      /* a thread waiting for the server (an error elsewhere ended the
+       * run) waits no longer, nor does the LOGOUT libcurl sends on
+       * closing a connection that failed */
+      if (busy)
+        shutdown (imap->fd, SHUT_RDWR);
+      g_thread_join (imap->thread);
+    }
+  chunk_free (imap->current);
+  g_queue_clear_full (&imap->chunks, (GDestroyNotify) chunk_free);
+  g_queue_clear_full (&imap->marks, (GDestroyNotify) mark_free);
+  g_clear_error (&imap->failed);
+  if (imap->session)
+    mailimap_free (imap->session);   /* frees the stream, leaves the connection */
   if (imap->curl)
     curl_easy_cleanup (imap->curl);
-  g_hash_table_unref (imap->window);
-  g_free (imap->base);
-  g_free (imap->folder);
+  g_mutex_clear (&imap->qlock);
+  g_cond_clear (&imap->qcond);
   g_free (imap->name);
   g_array_unref (imap->uids);
-  g_byte_array_unref (imap->body);
   g_free (imap);
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* bk-imap - a folder on an IMAP server as an input (bk-imap.c, libcurl). */
+/* bk-imap - a folder on an IMAP server as an input (bk-imap.c: libcurl and
+ * libetpan). */
 #pragma once
 
 #include <bouncekit/bouncekit.h>
@@ -9,19 +10,20 @@ G_BEGIN_DECLS
 /* The keyword a message gets once its events are committed to the
  * history; ingest skips messages that carry it. */
 #define BK_IMAP_DONE_KEYWORD "$BouncekitDone"
-/* With --unseen, the keyword a message gets before it is fetched (it is
- * flagged \Seen then): a run interrupted before the commit finds it
- * again. */
+/* The keyword an earlier bouncekit gave a message before fetching it with
+ * --unseen (fetching flagged it \Seen then); --unseen still reads the
+ * messages that carry it. Fetching now changes nothing: a message is
+ * flagged \Seen with BK_IMAP_DONE_KEYWORD. */
 #define BK_IMAP_PENDING_KEYWORD "$BouncekitPending"
 
 typedef struct _BkImap BkImap;
 
 typedef struct {
-  const char *cacert;      /* (nullable) a CA file to trust besides the system's */
+  const char *cacert;      /* (nullable) a CA file to trust instead of the system's */
   gint64 since;            /* messages received on or after this day (Unix time), 0: all */
   gboolean unseen;         /* only messages nobody has read */
   gboolean skip_done;      /* leave out messages that carry BK_IMAP_DONE_KEYWORD */
-  gboolean mark_pending;   /* with @unseen: BK_IMAP_PENDING_KEYWORD before fetching */
+  gboolean with_pending;   /* with @unseen: also messages with BK_IMAP_PENDING_KEYWORD */
 } BkImapOptions;
 
 gboolean bk_imap_is_url (const char *path);
@@ -33,6 +35,7 @@ gboolean bk_imap_fetch (BkImap *imap, guint index, BkRawItem **out_item, GError 
 guint bk_imap_get_uid (BkImap *imap, guint index);
 /* @indexes: places in the search result (guint) */
 gboolean bk_imap_mark_done (BkImap *imap, const GArray *indexes, const char *move_to, GError **error);
+gboolean bk_imap_finish (BkImap *imap, GError **error);
 void bk_imap_close (BkImap *imap);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkImap, bk_imap_close)

@@ -3,7 +3,8 @@
 
 The samples are delivered into a folder; an ingest over IMAP must give
 the database a file ingest of the same messages gives, mark every message
-done, and add nothing when run again; a run killed midway (the server
+done (and read), and add nothing when run again; a scan changes nothing
+on the server; --unseen also reads what an older bouncekit left pending; a run killed midway (the server
 stalls, the process is killed) and run again gives the same database; a
 server that goes away midway leaves whole messages only; every error
 (unreachable, refused login, missing folder, untrusted certificate, a
@@ -11,11 +12,13 @@ password on the command line) is one line naming the URL, password
 masked, exit 2, and no database.
 """
 import glob
+import imaplib
 import json
 import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -145,6 +148,7 @@ def t_equals_file_ingest(e):
     got = common.rows(Sqlite, db)
     expect(got == e.want, f"{len(got)} rows over IMAP, {len(e.want)} from files")
     expect(e.done(folder) == len(SAMPLES), f"{e.done(folder)} messages marked done")
+    expect(all("S" in f for f in e.srv.flags(folder).values()), "a message marked done is not \\Seen")
     r = e.ingest(db, folder)
     expect(r.returncode == 0 and "0 messages, 0 new events" in r.stderr, r.stderr)
     expect(common.rows(Sqlite, db) == e.want, "the rerun changed the database")
@@ -152,7 +156,13 @@ def t_equals_file_ingest(e):
 
 def t_killed_midway(e):
     folder, db = e.folder(), e.db()
-    proxy = Proxy(e.srv.port, 150000, "stall")
+    # the server stalls once it sent 4/5 of the samples' bytes: past the
+    # chunks fetched before the first batch's mark must have gone out
+    # (bouncekit fetches at most three chunks ahead of the analysis, each
+    # at most twice the last: 16, 32, 64, 128 messages, 63% of the bytes),
+    # before the last batch's
+    limit = sum(os.path.getsize(f) for f in SAMPLES) * 4 // 5
+    proxy = Proxy(e.srv.port, limit, "stall")
     try:
         p = subprocess.Popen([common.BIN, "ingest", "--db", db, "--cacert", e.srv.ca, "--batch", "10",
                               e.srv.url(folder, port=proxy.port)],
@@ -214,6 +224,7 @@ def t_scan(e):
     expect(f'"source":"imaps://bk@localhost:{e.srv.port}/{folder};UID=1"' in r.stdout.replace(" ", ""),
            "no IMAP source names")
     expect(e.done(folder) == 0, "scan marked messages done")
+    expect(not any(e.srv.flags(folder).values()), "scan changed flags on the server")
 
 
 def t_unseen_and_move(e):
@@ -233,6 +244,28 @@ def t_unseen_and_move(e):
     fdb = e.db()
     r = e.bk("ingest", "--db", fdb, *[f for i, f in enumerate(SAMPLES) if i not in seen])
     expect(common.rows(Sqlite, db) == common.rows(Sqlite, fdb), "--unseen read other messages")
+
+
+def t_unseen_reads_pending(e):
+    """Messages an older bouncekit flagged \\Seen and $BouncekitPending
+    before a run that was killed are read by --unseen, and leave with
+    $BouncekitDone."""
+    folder, db = e.folder(seen=set(range(len(SAMPLES)))), e.db()
+    pending = list(range(1, len(SAMPLES) + 1, 3))   # UIDs
+    imap = imaplib.IMAP4_SSL("localhost", e.srv.port, ssl_context=ssl.create_default_context(cafile=e.srv.ca))
+    try:
+        imap.login(imapserver.USER, imapserver.PASSWORD)
+        imap.select(folder)
+        typ, _ = imap.uid("STORE", ",".join(map(str, pending)), "+FLAGS.SILENT", "($BouncekitPending)")
+        expect(typ == "OK", "cannot flag the messages pending")
+    finally:
+        imap.logout()
+    r = e.ingest(db, folder, "--unseen")
+    expect(r.returncode == 0 and f"{len(pending)} messages" in r.stderr, r.stderr)
+    fdb = e.db()
+    e.bk("ingest", "--db", fdb, *[f for i, f in enumerate(SAMPLES) if i + 1 in pending])
+    expect(common.rows(Sqlite, db) == common.rows(Sqlite, fdb), "--unseen read other messages")
+    expect(e.done(folder) == len(pending), f"{e.done(folder)} marked done, want {len(pending)}")
 
 
 def t_since(e):
@@ -306,7 +339,8 @@ def main():
     try:
         for name, fn in [("equals-file-ingest", t_equals_file_ingest), ("killed-midway", t_killed_midway),
                          ("server-gone-midway", t_server_gone_midway), ("scan", t_scan),
-                         ("unseen-and-move", t_unseen_and_move), ("since", t_since),
+                         ("unseen-and-move", t_unseen_and_move), ("unseen-reads-pending", t_unseen_reads_pending),
+                         ("since", t_since),
                          ("netrc-and-starttls", t_netrc_and_starttls), ("errors", t_errors)]:
             tap.run(name, fn, e)
     finally:
