@@ -449,6 +449,12 @@ static const ContextCase context_cases[] = {
    * address: policy, never hard */
   { "reply-after-data", "failed", NULL, "550", "550 go away (after end of data)", FALSE, NULL, NULL, NULL,
     "filtered", "reply:550+command:data", BK_BOUNCE_CLASS_POLICY },
+  /* a code with a meaning of its own keeps it at any command: 552 is a
+   * storage limit, not a dead address */
+  { "552-at-rcpt", "failed", NULL, "552", "552 sorry (after RCPT TO)", FALSE, NULL, NULL, NULL,
+    "mailboxfull", "reply:552+command:rcpt", BK_BOUNCE_CLASS_SOFT },
+  { "552-after-data", "failed", NULL, "552", "552 sorry (after end of data)", FALSE, NULL, NULL, NULL,
+    "mailboxfull", "reply:552+command:data", BK_BOUNCE_CLASS_SOFT },
   { "temporary-reply-at-rcpt", "failed", NULL, "450", "450 try later (after RCPT TO)", FALSE, NULL, NULL, NULL,
     "onhold", "default", BK_BOUNCE_CLASS_SOFT },
   /* a bare 421 is a server closing the channel, not a policy */

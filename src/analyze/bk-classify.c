@@ -461,8 +461,16 @@ weigh (BkScanner *scanner, const BkRuleset *rules, const BkFormat *format, BkRec
       if (command)
         {
           bk_evidence (rcpt->evidence, "the failure answered SMTP %s", command);
+          /* a code with a meaning of its own (552 storage exceeded, 553
+           * mailbox name not allowed, 521 no mail here) says more than
+           * the command it answered: a full mailbox at RCPT is not a
+           * dead address */
           if ((r = stage_reason (command, rcpt->reply_code)))
-            consider (v, EV_REPLY_STAGE, r, g_strdup_printf ("reply:%s+command:%s", rcpt->reply_code, command));
+            {
+              const char *coded = reply_reason (rcpt->reply_code);
+              consider (v, EV_REPLY_STAGE, coded ? coded : r,
+                        g_strdup_printf ("reply:%s+command:%s", rcpt->reply_code, command));
+            }
         }
     }
   if (!settled (v, EV_REPLY) && (r = reply_reason (rcpt->reply_code)))
