@@ -1074,13 +1074,16 @@ void
 bk_prefilter_scan (const BkPrefilter *pf, const char *text, gsize len, guint64 *bits)
 {
   guint words = bk_prefilter_words (pf);
-  if (has_folding_letters (text, len))
+  /* one pass tells plain ASCII text, most bounces, from the rest: only
+   * the rest is searched for the folding letters, or wakes the rules
+   * that need a non-ASCII byte */
+  gboolean eight_bit = has_eight_bit (text, len);
+  if (eight_bit && has_folding_letters (text, len))
     {
       set_all (bits, words);
       return;
     }
   memset (bits, 0, words * sizeof *bits);
-  gboolean eight_bit = pf->n_eight_bit && has_eight_bit (text, len);
   for (guint k = 0; eight_bit && k < pf->n_eight_bit; k++)
     {
       guint32 idx = pf->eight_bit[k];
