@@ -1029,12 +1029,21 @@ static gboolean
 has_eight_bit (const char *text, gsize len)
 {
   const guchar *t = (const guchar *) text;
+  const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080);
   gsize i = 0;
+  /* 32 bytes a round, one test: the loop the compiler vectorises */
+  for (; i + 32 <= len; i += 32)
+    {
+      guint64 x[4];
+      memcpy (x, t + i, 32);
+      if ((x[0] | x[1] | x[2] | x[3]) & high)
+        return TRUE;
+    }
   for (; i + 8 <= len; i += 8)
     {
       guint64 x;
       memcpy (&x, t + i, 8);
-      if (x & G_GUINT64_CONSTANT (0x8080808080808080))
+      if (x & high)
         return TRUE;
     }
   for (; i < len; i++)
